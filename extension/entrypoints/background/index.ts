@@ -1,0 +1,2 @@
+// Thin: wires the background features; logic lives in extension/background/.
+export default defineBackground(() => {});

@@ -1,0 +1,16 @@
+// Content script → background.
+import { z } from 'zod';
+import { AccountDetection, InstanceDetection, PageKind } from '../detections';
+
+export const ContentToBackground = z.discriminatedUnion('type', [
+  /** A scan of the current page finished; sent on every scan that found something new (or nothing, to clear the badge). */
+  z.object({
+    type: z.literal('detections/report'),
+    pageKind: PageKind,
+    account: AccountDetection.nullable(),
+    instances: z.array(InstanceDetection).max(200),
+  }),
+  /** The fill feature asks for the values to type into a form. */
+  z.object({ type: z.literal('detections/get') }),
+]);
+export type ContentToBackground = z.infer<typeof ContentToBackground>;

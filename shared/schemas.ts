@@ -1,0 +1,130 @@
+// Schemas shared by the API (validation) and the extension (form validation, typed client).
+import { z } from 'zod';
+import { SITE_CODES } from './sites';
+
+export const AccountId = z.string().regex(/^\d{16}$/, 'An Alibaba Cloud account ID is exactly 16 digits');
+export const InstanceId = z.string().regex(/^\d{1,20}$/, 'An instance ID is 1 to 20 digits');
+export const SiteCodeSchema = z.enum(SITE_CODES);
+export const Language = z.enum(['zh', 'en']);
+export const Username = z
+  .string()
+  .min(3, 'A username has at least 3 characters')
+  .max(32, 'A username has at most 32 characters')
+  .regex(/^[A-Za-z0-9_.-]+$/, 'A username uses letters, digits, _ . - only');
+export const Password = z
+  .string()
+  .min(8, 'A password has at least 8 characters')
+  .max(128, 'A password has at most 128 characters')
+  .regex(/[A-Za-z]/, 'A password contains a letter')
+  .regex(/\d/, 'A password contains a digit');
+export const Email = z.string().max(254).email('Not an email address');
+export const Code = z.string().regex(/^\d{6}$/, 'A code is 6 digits');
+export const Phone = z.string().regex(/^\+?[0-9 -]{5,20}$/, 'Not a phone number');
+export const AgreeTerms = z.literal(true, { error: 'The terms must be accepted' });
+export const WorkspaceName = z.string().trim().min(1, 'A workspace needs a name').max(64);
+
+export const ActivationState = z.enum(['needs-billing-account', 'needs-workspace', 'activated']);
+export type ActivationState = z.infer<typeof ActivationState>;
+
+export const StartActivationBody = z.object({ accountId: AccountId, instanceId: InstanceId, site: SiteCodeSchema });
+export type StartActivationBody = z.infer<typeof StartActivationBody>;
+
+export const CodePurpose = z.enum(['register', 'bind-billing-account', 'guance-account']);
+export type CodePurpose = z.infer<typeof CodePurpose>;
+
+export const SendCodeBody = z.discriminatedUnion('purpose', [
+  z.object({ purpose: z.literal('register'), email: Email }),
+  z.object({ purpose: z.literal('bind-billing-account'), username: Username }),
+  z.object({ purpose: z.literal('guance-account'), email: Email }),
+]);
+export type SendCodeBody = z.infer<typeof SendCodeBody>;
+
+export const SendCodeResponse = z.object({
+  sentTo: z.string(),
+  expiresInSeconds: z.number().int(),
+  resendInSeconds: z.number().int(),
+});
+export type SendCodeResponse = z.infer<typeof SendCodeResponse>;
+
+export const RegistrationBody = z.object({
+  username: Username,
+  password: Password,
+  email: Email,
+  code: Code,
+  phone: Phone.optional(),
+  company: z.object({
+    name: z.string().trim().min(1, 'A company name is required').max(128),
+    contactName: z.string().trim().min(1, 'A contact name is required').max(64),
+    industry: z.string().trim().max(64).optional(),
+  }),
+  workspace: z.object({ name: WorkspaceName, language: Language }),
+  agreeTerms: AgreeTerms,
+});
+export type RegistrationBody = z.infer<typeof RegistrationBody>;
+
+export const BindBillingAccountBody = z.object({ username: Username, code: Code });
+export type BindBillingAccountBody = z.infer<typeof BindBillingAccountBody>;
+
+export const GuanceAccountInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('existing'), email: Email, code: Code }),
+  z
+    .object({
+      kind: z.literal('new'),
+      username: Username,
+      password: Password,
+      passwordConfirm: z.string().max(128),
+      email: Email,
+      code: Code,
+      phone: Phone.optional(),
+    })
+    .refine((v) => v.password === v.passwordConfirm, {
+      message: 'The passwords do not match',
+      path: ['passwordConfirm'],
+    }),
+]);
+export type GuanceAccountInput = z.infer<typeof GuanceAccountInput>;
+
+export const CreateWorkspaceBody = z.object({
+  name: WorkspaceName,
+  language: Language,
+  agreeTerms: AgreeTerms,
+  guanceAccount: GuanceAccountInput,
+});
+export type CreateWorkspaceBody = z.infer<typeof CreateWorkspaceBody>;
+
+export const BindWorkspaceBody = z.object({ workspaceId: z.string().min(1).max(64) });
+export type BindWorkspaceBody = z.infer<typeof BindWorkspaceBody>;
+
+export const SessionBody = z.object({ login: z.string().min(1).max(254), password: z.string().min(1).max(128) });
+export type SessionBody = z.infer<typeof SessionBody>;
+
+export const Workspace = z.object({
+  id: z.string(),
+  name: z.string(),
+  site: SiteCodeSchema,
+  language: Language,
+});
+export type Workspace = z.infer<typeof Workspace>;
+
+export const WorkspaceListItem = Workspace.extend({
+  bindable: z.boolean(),
+  /** Why not bindable: `settled-elsewhere`, `already-bound` ... ; null when bindable. */
+  reason: z.string().nullable(),
+});
+export type WorkspaceListItem = z.infer<typeof WorkspaceListItem>;
+
+export const Activation = z.object({
+  id: z.string(),
+  accountId: AccountId,
+  instanceId: InstanceId,
+  site: SiteCodeSchema,
+  state: ActivationState,
+  billingAccount: z.object({ username: z.string() }).nullable(),
+  workspace: Workspace.nullable(),
+  loginUrl: z.string().nullable(),
+  expiresAt: z.string(),
+});
+export type Activation = z.infer<typeof Activation>;
+
+export const StartActivationResponse = z.object({ activation: Activation, token: z.string() });
+export type StartActivationResponse = z.infer<typeof StartActivationResponse>;

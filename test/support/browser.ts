@@ -1,0 +1,115 @@
+// Launches Debian's Chromium (Puppeteer's own download cannot run here) with the built extension.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer';
+
+export const EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+
+const CANDIDATES = ['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+/** `CHROMIUM_PATH` wins; otherwise the usual Debian paths. */
+export function findChromium(): string | null {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
+  return CANDIDATES.find((p) => existsSync(p)) ?? null;
+}
+
+/**
+ * Finds Chromium, installing Debian's package when we are root with apt; otherwise fails with
+ * the exact instruction.
+ */
+export function ensureChromium(): string {
+  let path = findChromium();
+  if (path) return path;
+  const isRoot = process.getuid?.() === 0;
+  if (!process.env.CHROMIUM_PATH && isRoot && existsSync('/usr/bin/apt-get')) {
+    console.log('[e2e] Chromium not found: installing Debian package "chromium" with apt-get');
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    path = findChromium();
+    if (path) return path;
+  }
+  throw new Error(
+    'No Chromium found for the browser tests. Install it with `sudo apt-get install -y chromium` ' +
+      '(Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium or Chrome binary.' +
+      (process.env.CHROMIUM_PATH ? ` CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist.` : ''),
+  );
+}
+
+export const ROOT_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+/** Production hostnames the fixtures are served under, all mapped to loopback. */
+export const MAPPED_HOSTS = ['*.aliyun.com', 'aliyun.com', '*.alibabacloud.com', 'boss.guance.com', 'bill.guance.one'];
+
+export interface LaunchOptions {
+  /** Port of the loopback HTTPS fixture server; hosts in MAPPED_HOSTS resolve to it. */
+  fixturePort?: number;
+  extraArgs?: string[];
+  /** Chromium's UI language (affects the extension's i18n). */
+  lang?: string;
+}
+
+export interface ExtensionBrowser {
+  browser: Browser;
+  extensionId: string;
+  worker: WebWorker;
+  close(): Promise<void>;
+}
+
+export async function launchWithExtension(opts: LaunchOptions = {}): Promise<ExtensionBrowser> {
+  const executablePath = ensureChromium();
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+    throw new Error(`No built extension at ${EXTENSION_DIR}: run \`npm run build\` first`);
+  }
+  const args = [
+    ...ROOT_FLAGS,
+    `--disable-extensions-except=${EXTENSION_DIR}`,
+    `--load-extension=${EXTENSION_DIR}`,
+    ...(opts.lang ? [`--lang=${opts.lang}`] : []),
+    ...(opts.extraArgs ?? []),
+  ];
+  if (opts.fixturePort) {
+    // Chromium resolves the production hosts to loopback; the port goes into each URL (see fixtureUrl).
+    args.push(
+      `--host-resolver-rules=${MAPPED_HOSTS.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`,
+      '--ignore-certificate-errors',
+    );
+  }
+  const browser = await puppeteer.launch({
+    executablePath,
+    headless: true,
+    pipe: true,
+    enableExtensions: true,
+    args,
+    userDataDir: mkdtempSync(join(tmpdir(), 'activator-profile-')),
+    env: { ...process.env, ...(opts.lang ? { LANGUAGE: opts.lang, LANG: `${opts.lang.replace('-', '_')}.UTF-8` } : {}) },
+  });
+  const target = await browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'),
+    { timeout: 30_000 },
+  );
+  const extensionId = new URL(target.url()).host;
+  const worker = (await target.worker())!;
+  return { browser, extensionId, worker, close: () => browser.close() };
+}
+
+/** Opens an extension page (popup.html, options.html) as a normal tab. */
+export async function openExtensionPage(eb: ExtensionBrowser, path: string): Promise<Page> {
+  const page = await eb.browser.newPage();
+  await page.goto(`chrome-extension://${eb.extensionId}/${path}`);
+  return page;
+}

@@ -1,0 +1,29 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+import { EXTENSION_KEY } from './shared/extension-id';
+
+// Match patterns are the production ones only: end-to-end tests map these hostnames to loopback
+// with Chromium's host resolver rules rather than adding test hosts here.
+export const ALIYUN_MATCHES = ['https://*.aliyun.com/*', 'https://*.alibabacloud.com/*'];
+export const BILLING_CENTER_MATCHES = ['https://boss.guance.com/*', 'https://bill.guance.one/*'];
+
+export default defineConfig({
+  srcDir: 'extension',
+  outDir: '.output',
+  publicDir: 'extension/public',
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [preact()] }),
+  manifest: ({ browser }) => ({
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'activator@guance.example' } } }
+      : { key: EXTENSION_KEY }),
+    permissions: ['storage', 'activeTab', 'contextMenus', 'scripting'],
+    // The default companion API runs on loopback; another API origin is requested at run time
+    // (options page) so the extension never holds access it was not asked for.
+    host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+  }),
+});
