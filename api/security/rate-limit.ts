@@ -1,0 +1,192 @@
+// Rate limits kept in SQLite: counts survive a restart and are shared by every process that opens
+// the same database file, which an in-memory map could not give us. Each check is one UPSERT
+// (atomic in SQLite), so concurrent requests cannot both slip under a limit.
+import { createHash } from 'node:crypto';
+import type { Database, Statement } from 'better-sqlite3';
+
+/** At most `limit` hits per `windowSeconds`, the window starting at the first hit. */
+export interface WindowRule {
+  limit: number;
+  windowSeconds: number;
+}
+
+/** Failures up to `freeFailures` cost nothing; each later one doubles the wait, up to `maxDelaySeconds`. */
+export interface BackoffRule {
+  freeFailures: number;
+  baseDelaySeconds: number;
+  maxDelaySeconds: number;
+  /** A quiet spell this long forgets earlier failures. */
+  resetAfterSeconds: number;
+}
+
+export interface RateLimitConfig {
+  /** Verification codes sent to one address (email or Billing Center username). */
+  codeSendsPerAddress: WindowRule;
+  /** Verification codes sent within one activation, whatever the address. */
+  codeSendsPerActivation: WindowRule;
+  /** Activations started from one client address. */
+  activationStartsPerClient: WindowRule;
+  /** Wrong verification codes for one account (address). */
+  wrongCodes: BackoffRule;
+  /** Wrong passwords for one login. */
+  wrongPasswords: BackoffRule;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
+  codeSendsPerAddress: { limit: 5, windowSeconds: 3600 },
+  codeSendsPerActivation: { limit: 10, windowSeconds: 3600 },
+  activationStartsPerClient: { limit: 30, windowSeconds: 3600 },
+  wrongCodes: { freeFailures: 3, baseDelaySeconds: 2, maxDelaySeconds: 900, resetAfterSeconds: 3600 },
+  wrongPasswords: { freeFailures: 3, baseDelaySeconds: 2, maxDelaySeconds: 900, resetAfterSeconds: 3600 },
+};
+
+export type WindowBucket = 'codeSendsPerAddress' | 'codeSendsPerActivation' | 'activationStartsPerClient';
+export type BackoffBucket = 'wrongCodes' | 'wrongPasswords';
+
+export type Decision = { ok: true } | { ok: false; retryAfterSeconds: number; bucket: string };
+
+/** The tables this module needs; also shipped as a numbered migration of the API. */
+export const RATE_LIMIT_SCHEMA = `
+CREATE TABLE IF NOT EXISTS rate_limit_hits (
+  bucket TEXT NOT NULL,
+  key TEXT NOT NULL,
+  window_start INTEGER NOT NULL,
+  count INTEGER NOT NULL CHECK (count >= 1),
+  PRIMARY KEY (bucket, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rate_limit_failures (
+  bucket TEXT NOT NULL,
+  key TEXT NOT NULL,
+  failures INTEGER NOT NULL CHECK (failures >= 1),
+  last_failure_at INTEGER NOT NULL,
+  blocked_until INTEGER NOT NULL,
+  PRIMARY KEY (bucket, key)
+) WITHOUT ROWID;
+`;
+
+/** Keys are hashed so the table holds no email addresses, usernames or client addresses. */
+function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('base64url').slice(0, 22);
+}
+
+export function backoffDelaySeconds(rule: BackoffRule, failures: number): number {
+  if (failures <= rule.freeFailures) return 0;
+  const doublings = Math.min(failures - rule.freeFailures - 1, 30);
+  return Math.min(rule.maxDelaySeconds, rule.baseDelaySeconds * 2 ** doublings);
+}
+
+export class RateLimiter {
+  readonly config: RateLimitConfig;
+  private readonly hit: Statement;
+  private readonly windowOf: Statement;
+  private readonly failureOf: Statement;
+  private readonly putFailure: Statement;
+  private readonly clearFailure: Statement;
+  private readonly sweepHits: Statement;
+  private readonly sweepFailures: Statement;
+
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number = Date.now,
+    config: Partial<RateLimitConfig> = {},
+  ) {
+    this.config = { ...DEFAULT_RATE_LIMITS, ...config };
+    // The WHERE keeps a refused hit from counting: a request we turn away changes nothing.
+    this.hit = db.prepare(`
+      INSERT INTO rate_limit_hits (bucket, key, window_start, count) VALUES (@bucket, @key, @now, 1)
+      ON CONFLICT (bucket, key) DO UPDATE SET
+        count = CASE WHEN @now >= window_start + @window THEN 1 ELSE count + 1 END,
+        window_start = CASE WHEN @now >= window_start + @window THEN @now ELSE window_start END
+      WHERE @now >= window_start + @window OR count < @limit
+      RETURNING count`);
+    this.windowOf = db.prepare('SELECT window_start FROM rate_limit_hits WHERE bucket = ? AND key = ?');
+    this.failureOf = db.prepare(
+      'SELECT failures, last_failure_at, blocked_until FROM rate_limit_failures WHERE bucket = ? AND key = ?',
+    );
+    this.putFailure = db.prepare(`
+      INSERT INTO rate_limit_failures (bucket, key, failures, last_failure_at, blocked_until)
+      VALUES (@bucket, @key, @failures, @now, @blockedUntil)
+      ON CONFLICT (bucket, key) DO UPDATE SET
+        failures = excluded.failures, last_failure_at = excluded.last_failure_at,
+        blocked_until = excluded.blocked_until`);
+    this.clearFailure = db.prepare('DELETE FROM rate_limit_failures WHERE bucket = ? AND key = ?');
+    this.sweepHits = db.prepare('DELETE FROM rate_limit_hits WHERE window_start < ?');
+    this.sweepFailures = db.prepare('DELETE FROM rate_limit_failures WHERE last_failure_at < ? AND blocked_until < ?');
+  }
+
+  /**
+   * Counts one hit in every listed bucket, or in none: when any bucket is full the whole request
+   * is refused and nothing is counted. The answer carries the longest wait.
+   */
+  consume(...hits: Array<{ bucket: WindowBucket; key: string }>): Decision {
+    const run = this.db.transaction((): Decision => {
+      const now = this.now();
+      for (const { bucket, key } of hits) {
+        const rule = this.config[bucket];
+        const k = hashKey(key);
+        const row = this.hit.get({ bucket, key: k, now, window: rule.windowSeconds * 1000, limit: rule.limit });
+        if (!row) {
+          const { window_start } = this.windowOf.get(bucket, k) as { window_start: number };
+          const retryAfterSeconds = Math.max(1, Math.ceil((window_start + rule.windowSeconds * 1000 - now) / 1000));
+          throw new Refused({ ok: false, retryAfterSeconds, bucket });
+        }
+      }
+      return { ok: true };
+    });
+    try {
+      return run.immediate();
+    } catch (e) {
+      if (e instanceof Refused) return e.decision;
+      throw e;
+    }
+  }
+
+  /** Whether `key` may try again now, after earlier failures. Changes nothing. */
+  check(bucket: BackoffBucket, key: string): Decision {
+    const row = this.failureOf.get(bucket, hashKey(key)) as { blocked_until: number } | undefined;
+    const now = this.now();
+    if (!row || row.blocked_until <= now) return { ok: true };
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((row.blocked_until - now) / 1000)), bucket };
+  }
+
+  /** Records a wrong code or password; returns how long `key` must now wait (0: not at all). */
+  fail(bucket: BackoffBucket, key: string): number {
+    const rule = this.config[bucket];
+    const k = hashKey(key);
+    return this.db
+      .transaction(() => {
+        const now = this.now();
+        const row = this.failureOf.get(bucket, k) as { failures: number; last_failure_at: number } | undefined;
+        const fresh = !row || now - row.last_failure_at >= rule.resetAfterSeconds * 1000;
+        const failures = fresh ? 1 : row.failures + 1;
+        const delay = backoffDelaySeconds(rule, failures);
+        this.putFailure.run({ bucket, key: k, failures, now, blockedUntil: now + delay * 1000 });
+        return delay;
+      })
+      .immediate();
+  }
+
+  /** A right code or password forgets the failures. */
+  succeed(bucket: BackoffBucket, key: string): void {
+    this.clearFailure.run(bucket, hashKey(key));
+  }
+
+  /** Drops rows that can no longer refuse anything, so the tables stay small. */
+  sweep(): void {
+    const now = this.now();
+    const longestWindow = Math.max(
+      this.config.codeSendsPerAddress.windowSeconds,
+      this.config.codeSendsPerActivation.windowSeconds,
+      this.config.activationStartsPerClient.windowSeconds,
+    );
+    const longestReset = Math.max(this.config.wrongCodes.resetAfterSeconds, this.config.wrongPasswords.resetAfterSeconds);
+    this.sweepHits.run(now - longestWindow * 1000);
+    this.sweepFailures.run(now - longestReset * 1000, now);
+  }
+}
+
+class Refused extends Error {
+  constructor(readonly decision: Decision) {
+    super('rate limited');
+  }
+}
