@@ -1,0 +1,130 @@
+// The HTTP guard rails every answer of the API passes through: a request id, an access log with
+// secrets masked, security headers, CORS for the extension and configured origins only, a refusal
+// of cross-site writes from web pages, and a 64 KB cap on request bodies.
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { EXTENSION_ORIGINS } from '../../shared/extension-id';
+import { ERROR_STATUS, type ApiErrorBody, type ErrorCode } from '../../shared/errors';
+import { redactUrl } from './redact';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface HttpGuardOptions {
+  /** ALLOWED_ORIGINS from the configuration; the extension's own origins are always added. */
+  allowedOrigins: readonly string[];
+  /** PUBLIC_URL: pages the API serves itself (the landing page) are same-origin. */
+  publicUrl?: string;
+  /** Where access-log lines go; nothing is logged when absent. */
+  log?: (line: string) => void;
+  maxBodyBytes?: number;
+}
+
+export function errorJson(c: Context, code: ErrorCode, message: string, headers: Record<string, string> = {}) {
+  const body: ApiErrorBody = { error: { code, message } };
+  for (const [k, v] of Object.entries(headers)) c.header(k, v);
+  return c.json(body, ERROR_STATUS[code] as 400);
+}
+
+export function originOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+export function allowedOriginSet(opts: Pick<HttpGuardOptions, 'allowedOrigins' | 'publicUrl'>): Set<string> {
+  const set = new Set<string>(EXTENSION_ORIGINS);
+  for (const o of opts.allowedOrigins) if (o && o !== '*' && o !== 'null') set.add(o.replace(/\/+$/, ''));
+  const own = originOf(opts.publicUrl);
+  if (own) set.add(own);
+  return set;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Middleware in the order they must run. Mount with `app.use('*', ...httpGuards(opts))` before the
+ * routes, so that even a 404 or a refused body carries the headers and a request id.
+ */
+export function httpGuards(opts: HttpGuardOptions): MiddlewareHandler[] {
+  const allowed = allowedOriginSet(opts);
+  const maxSize = opts.maxBodyBytes ?? MAX_BODY_BYTES;
+  return [
+    // Our own id only: a client-chosen id would let a caller forge what the audit trail points at.
+    requestId({ headerName: '', generator: () => crypto.randomUUID() }),
+    async (c, next) => {
+      c.header('X-Request-Id', c.get('requestId'));
+      const started = performance.now();
+      await next();
+      if (opts.log) {
+        const url = new URL(c.req.url);
+        const ms = (performance.now() - started).toFixed(1);
+        opts.log(`${c.get('requestId')} ${c.req.method} ${redactUrl(url.pathname + url.search)} ${c.res.status} ${ms}ms`);
+      }
+    },
+    secureHeaders({
+      // JSON answers load nothing; the landing page sets its own, narrower policy.
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+      referrerPolicy: 'no-referrer',
+      crossOriginResourcePolicy: 'same-origin',
+      strictTransportSecurity: 'max-age=31536000; includeSubDomains',
+    }),
+    async (c, next) => {
+      // Answers carry tokens and personal data: no cache keeps them.
+      await next();
+      if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+    },
+    cors({
+      origin: (origin) => (allowed.has(origin) ? origin : null),
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'Authorization'],
+      exposeHeaders: ['Retry-After', 'X-Request-Id'],
+      maxAge: 600,
+    }),
+    async (c, next) => {
+      // A web page can send a "simple" cross-site POST without a preflight; CORS only hides the
+      // answer. Writes from a web origin we do not know are refused before they run. Browser
+      // extensions other than ours need host permissions the user granted, so they are not web
+      // pages; Firefox gives each install its own moz-extension:// origin, which no list can hold.
+      const origin = c.req.header('Origin');
+      if (!SAFE_METHODS.has(c.req.method) && origin && /^https?:/i.test(origin) && !allowed.has(origin)) {
+        return errorJson(c, 'ORIGIN_NOT_ALLOWED', 'Requests from this origin are not allowed');
+      }
+      await next();
+    },
+    bodyLimit({
+      maxSize,
+      onError: (c) => errorJson(c, 'PAYLOAD_TOO_LARGE', `A request body is at most ${maxSize} bytes`),
+    }),
+  ];
+}
+
+/**
+ * The client's address. Behind a reverse proxy every request comes from the proxy, so with
+ * `trustedProxies` > 0 the address is taken from X-Forwarded-For, counting that many hops from the
+ * right (entries further left are whatever the client chose to send).
+ */
+export function clientAddress(c: Context, trustedProxies = 0): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  const direct = env?.incoming?.socket?.remoteAddress ?? 'unknown';
+  if (trustedProxies <= 0) return direct;
+  const chain = (c.req.header('X-Forwarded-For') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return chain[chain.length - trustedProxies] ?? chain[0] ?? direct;
+}
+
+/** A 429 in the DESIGN §7 shape with Retry-After. */
+export function tooMany(c: Context, retryAfterSeconds: number, code: 'RATE_LIMITED' | 'TOO_MANY_ATTEMPTS' = 'RATE_LIMITED') {
+  const message =
+    code === 'TOO_MANY_ATTEMPTS'
+      ? `Too many wrong attempts; try again in ${retryAfterSeconds} s`
+      : `Too many requests; try again in ${retryAfterSeconds} s`;
+  return errorJson(c, code, message, { 'Retry-After': String(retryAfterSeconds) });
+}
