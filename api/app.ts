@@ -1,0 +1,103 @@
+import { createHmac } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ERROR_STATUS, type ErrorCode } from '../shared/errors';
+import type { Db } from './db/connection';
+import { createRepositories } from './db/repositories';
+import { ApiError, errorBody } from './lib/errors';
+import { outboxMailer, type Mailer } from './mail/mailer';
+import { marketplaceRoutes } from './marketplace/route';
+import { activationRoutes } from './routes/activations';
+import { metaRoutes } from './routes/meta';
+import { sessionRoutes } from './routes/sessions';
+import { httpGuards } from './security/http';
+import { ActivationService } from './services/activations';
+import { CodeService } from './services/codes';
+import { MarketplaceService } from './services/marketplace';
+import { SessionService } from './services/sessions';
+
+export interface AppDeps {
+  db: Db;
+  /** The vendor secret shared with the Alibaba Cloud Marketplace. */
+  spiKey: string;
+  /** Where this API is reachable from outside (free-login URLs given to the marketplace). */
+  publicUrl?: string;
+  /** Defaults to the outbox table plus the log. */
+  mailer?: Mailer;
+  /** The clock; tests move it instead of sleeping. */
+  now?: () => number;
+  /** Web origins allowed to call /api/v1 besides the extension's own (security/http.ts). */
+  allowedOrigins?: string[];
+  /** Where access-log lines go (secrets masked); none when absent. */
+  accessLog?: (line: string) => void;
+  /** Key for hashing verification codes; derived from the SPI key when not given. */
+  codeSecret?: string;
+  log?: (line: string) => void;
+}
+
+
+const fail = (c: Context, code: ErrorCode, message: string, details?: unknown) =>
+  c.json(errorBody(code, message, details), ERROR_STATUS[code] as ContentfulStatusCode);
+
+
+export function createApp(deps: AppDeps) {
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? console.log;
+  const repos = createRepositories(deps.db);
+  const mailer = deps.mailer ?? outboxMailer(repos.outbox, log, now);
+  const codeSecret = deps.codeSecret ?? createHmac('sha256', deps.spiKey).update('verification-codes').digest('hex');
+  const codes = new CodeService(repos, mailer, codeSecret, now);
+  const activations = new ActivationService(repos, codes, now);
+  const sessions = new SessionService(repos);
+  const publicUrl = (deps.publicUrl ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
+  const marketplace = new MarketplaceService(repos, publicUrl, now);
+
+  const api = new Hono()
+    .route('/', metaRoutes())
+    .route('/activations', activationRoutes(activations))
+    .route('/sessions', sessionRoutes(sessions));
+
+  const guards = httpGuards({ allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog });
+  const app = new Hono()
+    .use('*', ...guards)
+    .route('/api/v1', api)
+    .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey));
+
+  // Route patterns, to tell "no such path" (404) from "no such method on this path" (405).
+  const patterns = app.routes
+    .filter((r) => r.method !== 'ALL')
+    .map((r) => ({
+      method: r.method,
+      re: new RegExp(`^${r.path.replace(/\/+$/, '').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/]+')}/?$`),
+    }));
+
+  app.notFound((c) => {
+    const path = c.req.path;
+    const allow = [...new Set(patterns.filter((p) => p.re.test(path)).map((p) => p.method))];
+    if (allow.length > 0) {
+      c.header('Allow', allow.join(', '));
+      return fail(c, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here`, { allow });
+    }
+    return fail(c, 'NOT_FOUND', `No route ${c.req.method} ${path}`);
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) {
+      for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+      return c.json(errorBody(err.code, err.message, err.details), err.status as ContentfulStatusCode);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code: ErrorCode = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE'
+        : status === 401 ? 'UNAUTHORIZED' : status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST';
+      return fail(c, code, err.message || 'Bad request');
+    }
+    log(`unexpected error on ${c.req.method} ${c.req.path}: ${err instanceof Error ? err.stack : String(err)}`);
+    return fail(c, 'INTERNAL', 'Something went wrong on our side');
+  });
+
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const Port = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1 to 65535').max(65535, 'must be 1 to 65535');
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://activator.example.com' });
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
+  PORT: Port.default(8787),
+  HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  DATABASE_PATH: z.string().min(1, 'must not be empty').default('./data/guance.db'),
+  ALIYUN_SPI_KEY: z.string().min(16, 'must be at least 16 characters (the vendor secret of the marketplace)').max(256).optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must look like smtp://user:pass@host:587 or smtps://host:465' }).optional(),
+  MAIL_FROM: z.string().min(3).default('Guance Activator <no-reply@localhost>'),
+  PUBLIC_URL: HttpUrl.optional(),
+  ALLOWED_ORIGINS: z.string().default('').transform((s, ctx) => {
+    const list = s.split(',').map((x) => x.trim()).filter(Boolean);
+    for (const o of list) {
+      if (!/^[a-z][a-z0-9+.-]*:\/\/[^/\s]+$/i.test(o)) {
+        ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin like https://example.com (no path, no trailing slash)` });
+      }
+    }
+    return list;
+  }),
+});
+
+export interface Config {
+  NODE_ENV: 'development' | 'production' | 'test';
+  PORT: number;
+  HOST: string;
+  DATABASE_PATH: string;
+  ALIYUN_SPI_KEY: string | undefined;
+  SMTP_URL: string | undefined;
+  MAIL_FROM: string;
+  PUBLIC_URL: string;
+  ALLOWED_ORIGINS: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Bad configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the environment; a ConfigError names every bad variable and what it should look like. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable counts as unset (shells and .env files make them easily).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const r = EnvSchema.safeParse(present);
+  if (!r.success) {
+    throw new ConfigError(r.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '?');
+      const value = name === 'ALIYUN_SPI_KEY' || name === 'SMTP_URL' ? '(hidden)' : JSON.stringify(present[name]);
+      return `${name}=${value}: ${i.message}`;
+    }));
+  }
+  const c = r.data;
+  if (c.NODE_ENV === 'production' && !c.ALIYUN_SPI_KEY) {
+    throw new ConfigError(['ALIYUN_SPI_KEY is required in production: the vendor secret you set in the marketplace']);
+  }
+  const host = c.HOST.includes(':') ? `[${c.HOST}]` : c.HOST;
+  return { ...c, ALIYUN_SPI_KEY: c.ALIYUN_SPI_KEY, SMTP_URL: c.SMTP_URL, PUBLIC_URL: (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/+$/, '') };
+}
+
+/** The data folder: where the database lives, and the development SPI key beside it. */
+export const dataDir = (c: Pick<Config, 'DATABASE_PATH'>) =>
+  c.DATABASE_PATH === ':memory:' ? resolve('data') : dirname(resolve(c.DATABASE_PATH));
+
+export const spiKeyFile = (c: Pick<Config, 'DATABASE_PATH'>) => join(dataDir(c), 'aliyun-spi-key');
+
+/**
+ * The SPI key: ALIYUN_SPI_KEY, or in development one generated once and kept in the data folder,
+ * so the sandbox command (which reads the same file) and the server agree across restarts.
+ */
+export function resolveSpiKey(c: Config, log: (line: string) => void = console.log): string {
+  if (c.ALIYUN_SPI_KEY) return c.ALIYUN_SPI_KEY;
+  const file = spiKeyFile(c);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(24).toString('base64url');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  log(`ALIYUN_SPI_KEY was not set: generated a development key and kept it in ${file}\n  ALIYUN_SPI_KEY=${key}`);
+  return key;
+}

@@ -1,0 +1,23 @@
+import type { Db } from '../connection';
+import { AccountRepository } from './accounts';
+import { ActivationRepository } from './activations';
+import { CodeRepository } from './codes';
+import { InstanceRepository } from './instances';
+import { OutboxRepository } from './outbox';
+import { WorkspaceRepository } from './workspaces';
+
+export type Repositories = ReturnType<typeof createRepositories>;
+
+/** Every repository over one connection, statements prepared once; `tx` runs a function in one transaction. */
+export function createRepositories(db: Db) {
+  return {
+    db,
+    accounts: new AccountRepository(db),
+    activations: new ActivationRepository(db),
+    codes: new CodeRepository(db),
+    instances: new InstanceRepository(db),
+    outbox: new OutboxRepository(db),
+    workspaces: new WorkspaceRepository(db),
+    tx: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+  };
+}

@@ -1,0 +1,89 @@
+import type { Db } from '../connection';
+
+export type InstanceStatus = 'active' | 'expired' | 'released';
+
+export interface Instance {
+  id: string;
+  accountId: string;
+  orderId: string | null;
+  productCode: string;
+  skuId: string | null;
+  trial: boolean;
+  template: string | null;
+  status: InstanceStatus;
+  expiredOn: string | null;
+}
+
+interface Row {
+  id: string; account_id: string; order_id: string | null; product_code: string; sku_id: string | null;
+  trial: number; template: string | null; status: InstanceStatus; expired_on: string | null;
+}
+
+const toInstance = (r: Row): Instance => ({
+  id: r.id, accountId: r.account_id, orderId: r.order_id, productCode: r.product_code, skuId: r.sku_id,
+  trial: r.trial === 1, template: r.template, status: r.status, expiredOn: r.expired_on,
+});
+
+export interface SpiCall {
+  action: string;
+  instanceId: string | null;
+  params: Record<string, string>;
+  receivedAt: number;
+  outcome: string;
+  httpStatus: number;
+}
+
+/** Marketplace instances and the log of SPI calls about them. */
+export class InstanceRepository {
+  private readonly byId;
+  private readonly insertStmt;
+  private readonly updateStmt;
+  private readonly logStmt;
+  private readonly callsStmt;
+
+  constructor(db: Db) {
+    this.byId = db.prepare<[string], Row>('SELECT * FROM instances WHERE id = ?');
+    this.insertStmt = db.prepare(
+      `INSERT INTO instances (id, account_id, order_id, product_code, sku_id, trial, template, status, expired_on, created_at, updated_at)
+       VALUES (@id, @accountId, @orderId, @productCode, @skuId, @trial, @template, 'active', @expiredOn, @now, @now)`,
+    );
+    this.updateStmt = db.prepare(
+      `UPDATE instances SET status = coalesce(@status, status), expired_on = coalesce(@expiredOn, expired_on),
+         sku_id = coalesce(@skuId, sku_id), order_id = coalesce(@orderId, order_id), updated_at = @now WHERE id = @id`,
+    );
+    this.logStmt = db.prepare(
+      `INSERT INTO spi_calls (action, instance_id, params, received_at, outcome, http_status)
+       VALUES (@action, @instanceId, @params, @receivedAt, @outcome, @httpStatus)`,
+    );
+    this.callsStmt = db.prepare<[], { action: string; instance_id: string | null; params: string; received_at: number; outcome: string; http_status: number }>(
+      'SELECT * FROM spi_calls ORDER BY id',
+    );
+  }
+
+  get(id: string): Instance | undefined {
+    const r = this.byId.get(id);
+    return r && toInstance(r);
+  }
+
+  insert(i: Omit<Instance, 'status'>, now: number): void {
+    this.insertStmt.run({ ...i, trial: i.trial ? 1 : 0, now });
+  }
+
+  update(id: string, change: { status?: InstanceStatus; expiredOn?: string; skuId?: string; orderId?: string }, now: number): void {
+    this.updateStmt.run({
+      id, now, status: change.status ?? null, expiredOn: change.expiredOn ?? null,
+      skuId: change.skuId ?? null, orderId: change.orderId ?? null,
+    });
+  }
+
+  logCall(call: SpiCall): void {
+    this.logStmt.run({ ...call, params: JSON.stringify(call.params) });
+  }
+
+  calls(): SpiCall[] {
+    return this.callsStmt.all().map((r) => ({
+      action: r.action, instanceId: r.instance_id, params: JSON.parse(r.params) as Record<string, string>,
+      receivedAt: r.received_at, outcome: r.outcome, httpStatus: r.http_status,
+    }));
+  }
+}

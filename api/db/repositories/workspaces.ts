@@ -1,0 +1,80 @@
+import type { SiteCode } from '../../../shared/sites';
+import type { Db } from '../connection';
+import { mapUniqueViolation } from '../constraints';
+
+export interface WorkspaceRecord {
+  id: string;
+  name: string;
+  site: SiteCode;
+  language: 'zh' | 'en';
+  billingAccountId: string;
+}
+
+export interface WorkspaceWithSettlement extends WorkspaceRecord {
+  /** The cloud account the workspace is settled through right now, if any. */
+  settledBy: string | null;
+}
+
+interface Row { id: string; name: string; site: SiteCode; language: 'zh' | 'en'; billing_account_id: string }
+const toWorkspace = (r: Row): WorkspaceRecord => ({
+  id: r.id, name: r.name, site: r.site, language: r.language, billingAccountId: r.billing_account_id,
+});
+
+/** Workspaces, who can open them, and how they are settled. */
+export class WorkspaceRepository {
+  private readonly s;
+
+  constructor(db: Db) {
+    this.s = {
+      byId: db.prepare<[string], Row>('SELECT id, name, site, language, billing_account_id FROM workspaces WHERE id = ?'),
+      ofBilling: db.prepare<[string], Row & { settled_by: string | null }>(
+        `SELECT w.id, w.name, w.site, w.language, w.billing_account_id, s.account_id AS settled_by
+           FROM workspaces w LEFT JOIN settlements s ON s.workspace_id = w.id AND s.ended_at IS NULL
+          WHERE w.billing_account_id = ? ORDER BY w.created_at, w.id`,
+      ),
+      ofMember: db.prepare<[string], Row>(
+        `SELECT w.id, w.name, w.site, w.language, w.billing_account_id
+           FROM workspace_members m JOIN workspaces w ON w.id = m.workspace_id
+          WHERE m.guance_account_id = ? ORDER BY w.created_at, w.id`,
+      ),
+      liveSettlement: db.prepare<[string], { account_id: string; instance_id: string }>(
+        'SELECT account_id, instance_id FROM settlements WHERE workspace_id = ? AND ended_at IS NULL',
+      ),
+      insert: db.prepare(
+        `INSERT INTO workspaces (id, name, site, language, billing_account_id, created_at)
+         VALUES (@id, @name, @site, @language, @billingAccountId, @now)`,
+      ),
+      addMember: db.prepare(
+        'INSERT INTO workspace_members (workspace_id, guance_account_id, role, added_at) VALUES (?, ?, ?, ?)',
+      ),
+      settle: db.prepare(
+        'INSERT INTO settlements (workspace_id, account_id, instance_id, started_at) VALUES (?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  get(id: string) { const r = this.s.byId.get(id); return r && toWorkspace(r); }
+
+  ofBillingAccount(billingAccountId: string): WorkspaceWithSettlement[] {
+    return this.s.ofBilling.all(billingAccountId).map((r) => ({ ...toWorkspace(r), settledBy: r.settled_by }));
+  }
+
+  openableBy(guanceAccountId: string): WorkspaceRecord[] {
+    return this.s.ofMember.all(guanceAccountId).map(toWorkspace);
+  }
+
+  liveSettlement(workspaceId: string): { accountId: string; instanceId: string } | undefined {
+    const r = this.s.liveSettlement.get(workspaceId);
+    return r && { accountId: r.account_id, instanceId: r.instance_id };
+  }
+
+  insert(w: WorkspaceRecord, ownerGuanceAccountId: string, now: number): void {
+    this.s.insert.run({ ...w, now });
+    this.s.addMember.run(w.id, ownerGuanceAccountId, 'owner', now);
+  }
+
+  /** 409 WORKSPACE_NOT_BINDABLE when the workspace already has a live settlement. */
+  settle(workspaceId: string, accountId: string, instanceId: string, now: number): void {
+    mapUniqueViolation(() => this.s.settle.run(workspaceId, accountId, instanceId, now));
+  }
+}

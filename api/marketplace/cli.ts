@@ -1,0 +1,137 @@
+// Sandbox for people without a marketplace: sends the SPI calls the Alibaba Cloud Marketplace would
+// send, signed the same way. `npm run marketplace -- help` lists the commands.
+import { randomInt } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { GUANCE_PRODUCT_CODE } from '../../shared/sites';
+import { ConfigError, loadConfig, resolveSpiKey } from '../config';
+import { signSpiParams } from './signature';
+
+const USAGE = `usage: npm run marketplace -- <command> [options]
+
+commands (each signs and sends one SPI call, as the marketplace would):
+  create-instance   --account <16 digits> [--instance <digits>] [--sku <id>] [--expires "yyyy-MM-dd HH:mm:ss"] [--trial]
+  renew-instance    --instance <digits> [--expires "yyyy-MM-dd HH:mm:ss"]   (default: one year from now)
+  upgrade-instance  --instance <digits> --sku <id>
+  expired-instance  --instance <digits>
+  release-instance  --instance <digits> [--refund]
+  verify            --instance <digits>
+
+common options:
+  --url <api>       where the API is (default: PUBLIC_URL, else http://127.0.0.1:8787)
+  --key <secret>    the SPI key (default: ALIYUN_SPI_KEY, else the development key in the data folder)
+  --param k=v       an extra parameter, signed like the others (repeatable)`;
+
+const ACTIONS: Record<string, string> = {
+  'create-instance': 'createInstance',
+  'renew-instance': 'renewInstance',
+  'upgrade-instance': 'upgradeInstance',
+  'expired-instance': 'expiredInstance',
+  'release-instance': 'releaseInstance',
+  verify: 'verify',
+};
+
+/** `yyyy-MM-dd HH:mm:ss` in Beijing time, as the marketplace writes dates. */
+export function marketplaceTime(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+/** The query of one call, before signing. */
+export function buildParams(command: string, o: {
+  account?: string; instance?: string; sku?: string; expires?: string; trial?: boolean; refund?: boolean; param?: string[];
+}, now = Date.now()): Record<string, string> {
+  const action = ACTIONS[command];
+  if (!action) fail(`unknown command ${JSON.stringify(command)}`);
+  const p: Record<string, string> = { action };
+  const instance = () => {
+    if (!o.instance || !/^\d{1,20}$/.test(o.instance)) fail('--instance <1 to 20 digits> is required');
+    return o.instance;
+  };
+  switch (action) {
+    case 'createInstance': {
+      if (!o.account || !/^\d{16}$/.test(o.account)) fail('--account <16 digits> is required');
+      const id = o.instance ?? String(randomInt(1_000_000_000, 9_999_999_999));
+      if (!/^\d{1,20}$/.test(id)) fail('--instance must be 1 to 20 digits');
+      Object.assign(p, {
+        aliUid: o.account, orderBizId: id, orderId: String(randomInt(100_000_000, 999_999_999)) + String(randomInt(100000, 999999)),
+        productCode: GUANCE_PRODUCT_CODE, skuId: o.sku ?? 'cmgj00053362-payg', trial: o.trial ? 'true' : 'false',
+      });
+      if (o.expires) p.expiredOn = o.expires;
+      break;
+    }
+    case 'renewInstance':
+      Object.assign(p, { instanceId: instance(), orderId: String(randomInt(100_000_000, 999_999_999)),
+        expiredOn: o.expires ?? marketplaceTime(now + 365 * 86400_000) });
+      break;
+    case 'upgradeInstance':
+      if (!o.sku) fail('--sku <id> is required');
+      Object.assign(p, { instanceId: instance(), skuId: o.sku, orderId: String(randomInt(100_000_000, 999_999_999)) });
+      break;
+    case 'expiredInstance':
+      p.instanceId = instance();
+      break;
+    case 'releaseInstance':
+      Object.assign(p, { instanceId: instance(), isRefund: o.refund ? 'true' : 'false' });
+      break;
+    case 'verify':
+      Object.assign(p, { instanceId: instance(), timeStamp: marketplaceTime(now) });
+      break;
+  }
+  for (const kv of o.param ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq < 1) fail(`--param wants k=v, got ${JSON.stringify(kv)}`);
+    p[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return p;
+}
+
+async function main(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      account: { type: 'string' }, instance: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' },
+      sku: { type: 'string' }, expires: { type: 'string' }, trial: { type: 'boolean' }, refund: { type: 'boolean' },
+      param: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || !command || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  if (positionals.length > 1) fail(`unexpected ${positionals.slice(1).join(' ')}`);
+  const params = buildParams(command, values);
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message);
+    throw e;
+  }
+  const key = values.key ?? resolveSpiKey(config);
+  const base = (values.url ?? config.PUBLIC_URL).replace(/\/+$/, '');
+  const url = `${base}/marketplace/aliyun?${new URLSearchParams(signSpiParams(params, key))}`;
+  console.log(`GET ${url}`);
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    console.error(`could not reach ${base}: ${e instanceof Error ? (e.cause as Error | undefined)?.message ?? e.message : String(e)} (is \`npm run api\` running?)`);
+    process.exit(1);
+  }
+  const text = await res.text();
+  console.log(`${res.status} ${text}`);
+  if (!res.ok) process.exit(1);
+}
+
+if (process.argv[1]?.endsWith('marketplace/cli.ts')) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  });
+}

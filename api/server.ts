@@ -1,0 +1,58 @@
+// `npm run api`: the companion API on HOST:PORT with the SQLite file at DATABASE_PATH.
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import { ConfigError, loadConfig, resolveSpiKey, type Config } from './config';
+import { DatabaseTooNewError, openDatabase, type Db } from './db/connection';
+import { createRepositories } from './db/repositories';
+import { outboxMailer, smtpMailer } from './mail/mailer';
+
+function fatal(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (e) {
+  if (e instanceof ConfigError) fatal(e.message);
+  throw e;
+}
+
+let db: Db;
+try {
+  db = openDatabase(config.DATABASE_PATH);
+} catch (e) {
+  if (e instanceof DatabaseTooNewError) fatal(`Cannot open ${config.DATABASE_PATH}: ${e.message}`);
+  fatal(`Cannot open the database ${config.DATABASE_PATH}: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+const spiKey = resolveSpiKey(config);
+const mailer = config.SMTP_URL
+  ? smtpMailer(config.SMTP_URL, config.MAIL_FROM)
+  : outboxMailer(createRepositories(db).outbox);
+if (!config.SMTP_URL) console.log('SMTP_URL is not set: mail goes to the outbox table and verification codes are printed here');
+
+const app = createApp({
+  db, spiKey, mailer, publicUrl: config.PUBLIC_URL, allowedOrigins: config.ALLOWED_ORIGINS,
+  accessLog: (line) => console.log(line),
+});
+
+const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
+  console.log(`Guance Activator API on http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}/api/v1 ` +
+    `(database ${config.DATABASE_PATH}, marketplace SPI at ${config.PUBLIC_URL}/marketplace/aliyun)`);
+});
+server.on('error', (e: NodeJS.ErrnoException) => {
+  fatal(e.code === 'EADDRINUSE' ? `Port ${config.PORT} on ${config.HOST} is in use: set PORT to another one` : `Server error: ${e.message}`);
+});
+
+function shutdown() {
+  server.close(() => {
+    db.close();
+    process.exit(0);
+  });
+  // Keep-alive connections would hold close() open.
+  setTimeout(() => process.exit(0), 3000).unref();
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,256 @@
+import type {
+  Activation, ActivationState, BindBillingAccountBody, CreateWorkspaceBody, RegistrationBody, SendCodeBody,
+  StartActivationBody, WorkspaceListItem,
+} from '../../shared/schemas';
+import { siteInfo } from '../../shared/sites';
+import type { Repositories } from '../db/repositories';
+import type { ActivationRecord } from '../db/repositories/activations';
+import type { WorkspaceRecord } from '../db/repositories/workspaces';
+import { equalHex, hashPassword, newId, newToken, sha256 } from '../lib/crypto';
+import { ApiError } from '../lib/errors';
+import type { CodeService } from './codes';
+
+export const ACTIVATION_TTL_MS = 24 * 60 * 60_000;
+
+const lower = (email: string) => email.trim().toLowerCase();
+
+/** The binding wizard's server side: one activation walks needs-billing-account → needs-workspace → activated. */
+export class ActivationService {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly codes: CodeService,
+    private readonly now: () => number,
+  ) {}
+
+  start(body: StartActivationBody): { activation: Activation; token: string } {
+    const instance = this.repos.instances.get(body.instanceId);
+    if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'The marketplace has not told us about this instance', { field: 'instanceId' });
+    if (instance.accountId !== body.accountId) {
+      throw new ApiError('INSTANCE_ACCOUNT_MISMATCH', 'This instance belongs to another Alibaba Cloud account', { field: 'instanceId' });
+    }
+    if (instance.status !== 'active') {
+      throw new ApiError('INSTANCE_NOT_ACTIVE', `This instance is ${instance.status}`, { field: 'instanceId', status: instance.status });
+    }
+    const now = this.now();
+    const token = newToken();
+    const record = {
+      id: newId('act'), tokenHash: sha256(token), accountId: body.accountId, instanceId: body.instanceId,
+      site: body.site, expiresAt: now + ACTIVATION_TTL_MS,
+    };
+    this.repos.activations.insert(record, now);
+    return {
+      activation: this.view({ ...record, state: 'needs-billing-account', billingAccountId: null, workspaceId: null }),
+      token,
+    };
+  }
+
+  /** The activation `id` if `token` is its bearer token and it has not expired; 401 otherwise. */
+  authenticate(id: string, token: string | undefined): ActivationRecord {
+    const act = this.repos.activations.get(id);
+    // Hash even when there is nothing to compare with, so timing says nothing about which ids exist.
+    const presented = sha256(token ?? '');
+    if (!act || !token || !equalHex(presented, act.tokenHash)) {
+      throw new ApiError('UNAUTHORIZED', 'A valid bearer token of this activation is required');
+    }
+    if (this.now() >= act.expiresAt) {
+      throw new ApiError('UNAUTHORIZED', 'This activation has expired; start a new one', { reason: 'expired' });
+    }
+    return act;
+  }
+
+  view(act: ActivationRecord): Activation {
+    const billing = act.billingAccountId ? this.repos.accounts.billingById(act.billingAccountId) : undefined;
+    const ws = act.workspaceId ? this.repos.workspaces.get(act.workspaceId) : undefined;
+    return {
+      id: act.id,
+      accountId: act.accountId,
+      instanceId: act.instanceId,
+      site: act.site,
+      state: act.state,
+      billingAccount: billing ? { username: billing.username } : null,
+      workspace: ws ? { id: ws.id, name: ws.name, site: ws.site, language: ws.language } : null,
+      loginUrl: act.state === 'activated' && ws ? siteInfo(ws.site).loginUrl : null,
+      expiresAt: new Date(act.expiresAt).toISOString(),
+    };
+  }
+
+  private reload(id: string): Activation {
+    return this.view(this.repos.activations.get(id)!);
+  }
+
+  private requireState(act: ActivationRecord, ...states: ActivationState[]): void {
+    if (!states.includes(act.state)) {
+      throw new ApiError('WRONG_STATE', `This step is not open while the activation is ${act.state}`, { state: act.state });
+    }
+  }
+
+  /** The instance must still be active for anything to be settled through it. */
+  private requireActiveInstance(act: ActivationRecord): void {
+    const instance = this.repos.instances.get(act.instanceId);
+    if (!instance || instance.status !== 'active') {
+      throw new ApiError('INSTANCE_NOT_ACTIVE', `This instance is ${instance?.status ?? 'gone'}`, { status: instance?.status });
+    }
+  }
+
+  private requireNotLinked(act: ActivationRecord, unlessTo?: string): void {
+    const linked = this.repos.accounts.linkedBillingAccountId(act.accountId);
+    if (linked && linked !== unlessTo) {
+      throw new ApiError('CLOUD_ACCOUNT_LINKED_ELSEWHERE',
+        'This Alibaba Cloud account is already linked to a Billing Center account: bind that one');
+    }
+  }
+
+  private advance(act: ActivationRecord, from: ActivationState, to: ActivationState, set: { billingAccountId?: string; workspaceId?: string }) {
+    if (!this.repos.activations.advance(act.id, from, to, set, this.now())) {
+      throw new ApiError('WRONG_STATE', 'The activation moved on meanwhile', { state: this.repos.activations.get(act.id)?.state });
+    }
+  }
+
+  async sendCode(act: ActivationRecord, body: SendCodeBody) {
+    switch (body.purpose) {
+      case 'register': {
+        this.requireState(act, 'needs-billing-account');
+        const email = lower(body.email);
+        if (this.repos.accounts.billingByEmail(email) || this.repos.accounts.guanceByEmail(email)) {
+          throw new ApiError('EMAIL_TAKEN', 'This email address already has an account', { field: 'email' });
+        }
+        return this.codes.send('register', email, act.id);
+      }
+      case 'bind-billing-account': {
+        this.requireState(act, 'needs-billing-account');
+        const account = this.repos.accounts.billingByUsername(body.username);
+        if (!account) throw new ApiError('BILLING_ACCOUNT_NOT_FOUND', 'No Billing Center account has this username', { field: 'username' });
+        this.requireNotLinked(act, account.id);
+        return this.codes.send('bind-billing-account', account.email, act.id);
+      }
+      case 'guance-account':
+        this.requireState(act, 'needs-workspace');
+        return this.codes.send('guance-account', lower(body.email), act.id);
+    }
+  }
+
+  private requireFreeNames(kinds: ('billing' | 'guance')[], username: string, email: string): void {
+    const a = this.repos.accounts;
+    for (const k of kinds) {
+      if ((k === 'billing' ? a.billingByUsername(username) : a.guanceByUsername(username))) {
+        throw new ApiError('USERNAME_TAKEN', 'This username is taken', { field: 'username' });
+      }
+      if ((k === 'billing' ? a.billingByEmail(email) : a.guanceByEmail(email))) {
+        throw new ApiError('EMAIL_TAKEN', 'This email address already has an account', { field: 'email' });
+      }
+    }
+  }
+
+  async register(act: ActivationRecord, body: RegistrationBody): Promise<Activation> {
+    this.requireState(act, 'needs-billing-account');
+    this.requireActiveInstance(act);
+    this.requireNotLinked(act);
+    const email = lower(body.email);
+    this.requireFreeNames(['billing', 'guance'], body.username, email);
+    const code = this.codes.check('register', email, body.code);
+    const passwordHash = await hashPassword(body.password);
+    this.repos.tx(() => {
+      const now = this.now();
+      this.codes.consume(code);
+      const guance = { id: newId('ga'), username: body.username, email, passwordHash, phone: body.phone ?? null };
+      const billing = {
+        id: newId('ba'), username: body.username, email, passwordHash, phone: body.phone ?? null,
+        companyName: body.company.name, contactName: body.company.contactName, industry: body.company.industry ?? null,
+      };
+      this.repos.accounts.insertGuance(guance, now);
+      this.repos.accounts.insertBilling(billing, now);
+      this.repos.accounts.insertLink(act.accountId, billing.id, now);
+      const ws = this.createAndSettle(act, billing.id, guance.id, body.workspace.name, body.workspace.language, now);
+      this.advance(act, 'needs-billing-account', 'activated', { billingAccountId: billing.id, workspaceId: ws.id });
+    });
+    return this.reload(act.id);
+  }
+
+  private createAndSettle(act: ActivationRecord, billingAccountId: string, ownerId: string, name: string,
+    language: 'zh' | 'en', now: number): WorkspaceRecord {
+    const ws: WorkspaceRecord = { id: newId('ws'), name, site: act.site, language, billingAccountId };
+    this.repos.workspaces.insert(ws, ownerId, now);
+    this.repos.workspaces.settle(ws.id, act.accountId, act.instanceId, now);
+    return ws;
+  }
+
+  bindBillingAccount(act: ActivationRecord, body: BindBillingAccountBody): Activation {
+    this.requireState(act, 'needs-billing-account');
+    this.requireActiveInstance(act);
+    const account = this.repos.accounts.billingByUsername(body.username);
+    if (!account) throw new ApiError('BILLING_ACCOUNT_NOT_FOUND', 'No Billing Center account has this username', { field: 'username' });
+    this.requireNotLinked(act, account.id);
+    const code = this.codes.check('bind-billing-account', account.email, body.code);
+    this.repos.tx(() => {
+      const now = this.now();
+      this.codes.consume(code);
+      const linked = this.repos.accounts.linkedBillingAccountId(act.accountId);
+      if (linked === undefined) this.repos.accounts.insertLink(act.accountId, account.id, now);
+      else if (linked !== account.id) this.requireNotLinked(act, account.id);
+      this.advance(act, 'needs-billing-account', 'needs-workspace', { billingAccountId: account.id });
+    });
+    return this.reload(act.id);
+  }
+
+  listWorkspaces(act: ActivationRecord): { workspaces: WorkspaceListItem[] } {
+    this.requireState(act, 'needs-workspace', 'activated');
+    const list = this.repos.workspaces.ofBillingAccount(act.billingAccountId!);
+    return {
+      workspaces: list.map((w) => ({
+        id: w.id, name: w.name, site: w.site, language: w.language,
+        bindable: w.settledBy === null,
+        reason: w.settledBy === null ? null : w.settledBy === act.accountId ? 'already-bound-here' : 'settled-by-other-account',
+      })),
+    };
+  }
+
+  async createWorkspace(act: ActivationRecord, body: CreateWorkspaceBody): Promise<Activation> {
+    this.requireState(act, 'needs-workspace');
+    this.requireActiveInstance(act);
+    const ga = body.guanceAccount;
+    const email = lower(ga.email);
+    let ownerId: string;
+    let newAccount: { id: string; username: string; email: string; passwordHash: string; phone: string | null } | undefined;
+    if (ga.kind === 'existing') {
+      const owner = this.repos.accounts.guanceByEmail(email);
+      if (!owner) throw new ApiError('GUANCE_ACCOUNT_NOT_FOUND', 'No Guance account has this email address', { field: 'guanceAccount.email' });
+      ownerId = owner.id;
+    } else {
+      this.requireFreeNames(['guance'], ga.username, email);
+      ownerId = newId('ga');
+    }
+    const code = this.codes.check('guance-account', email, ga.code);
+    if (ga.kind === 'new') {
+      newAccount = { id: ownerId, username: ga.username, email, passwordHash: await hashPassword(ga.password), phone: ga.phone ?? null };
+    }
+    this.repos.tx(() => {
+      const now = this.now();
+      this.codes.consume(code);
+      if (newAccount) this.repos.accounts.insertGuance(newAccount, now);
+      const ws = this.createAndSettle(act, act.billingAccountId!, ownerId, body.name, body.language, now);
+      this.advance(act, 'needs-workspace', 'activated', { workspaceId: ws.id });
+    });
+    return this.reload(act.id);
+  }
+
+  bindWorkspace(act: ActivationRecord, workspaceId: string): Activation {
+    this.requireState(act, 'needs-workspace');
+    this.requireActiveInstance(act);
+    const ws = this.repos.workspaces.get(workspaceId);
+    if (!ws || ws.billingAccountId !== act.billingAccountId) {
+      throw new ApiError('WORKSPACE_NOT_FOUND', 'The bound Billing Center account has no such workspace', { field: 'workspaceId' });
+    }
+    this.repos.tx(() => {
+      const live = this.repos.workspaces.liveSettlement(ws.id);
+      if (live) {
+        throw new ApiError('WORKSPACE_NOT_BINDABLE', 'This workspace is already settled through an Alibaba Cloud account', {
+          reason: live.accountId === act.accountId ? 'already-bound-here' : 'settled-by-other-account',
+        });
+      }
+      const now = this.now();
+      this.repos.workspaces.settle(ws.id, act.accountId, act.instanceId, now);
+      this.advance(act, 'needs-workspace', 'activated', { workspaceId: ws.id });
+    });
+    return this.reload(act.id);
+  }
+}

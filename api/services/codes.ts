@@ -1,0 +1,73 @@
+import type { CodePurpose } from '../../shared/schemas';
+import type { CodeRecord } from '../db/repositories/codes';
+import type { Repositories } from '../db/repositories';
+import { equalHex, hashCode, newCode } from '../lib/crypto';
+import { ApiError } from '../lib/errors';
+import { codeMessage, maskEmail } from '../mail/messages';
+import type { Mailer } from '../mail/mailer';
+
+export const CODE_TTL_MS = 10 * 60_000;
+export const RESEND_WAIT_MS = 60_000;
+export const MAX_FAILED_TRIES = 5;
+
+/** Email verification codes: issue, check, consume. */
+export class CodeService {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly mailer: Mailer,
+    private readonly secret: string,
+    private readonly now: () => number,
+  ) {}
+
+  async send(purpose: CodePurpose, address: string, activationId: string) {
+    const now = this.now();
+    const live = this.repos.codes.get(purpose, address);
+    if (live && now < live.sentAt + RESEND_WAIT_MS) {
+      const retryAfter = Math.ceil((live.sentAt + RESEND_WAIT_MS - now) / 1000);
+      throw new ApiError('RATE_LIMITED', `A code was sent moments ago; ask again in ${retryAfter} s`,
+        { retryAfterSeconds: retryAfter }, { 'Retry-After': String(retryAfter) });
+    }
+    const code = newCode();
+    const record = { purpose, address, codeHash: hashCode(this.secret, purpose, address, code), sentAt: now, expiresAt: now + CODE_TTL_MS };
+    this.repos.codes.put({ ...record, activationId });
+    try {
+      await this.mailer.send(codeMessage(address, purpose, code, CODE_TTL_MS / 60_000));
+    } catch (e) {
+      // Undelivered: forget the code so the user may ask again at once.
+      this.repos.codes.remove({ ...record, failedTries: 0 });
+      console.error(`mail to ${maskEmail(address)} failed:`, e instanceof Error ? e.message : e);
+      throw new ApiError('MAIL_FAILED', 'The verification email could not be sent; try again later');
+    }
+    return { sentTo: maskEmail(address), expiresInSeconds: CODE_TTL_MS / 1000, resendInSeconds: RESEND_WAIT_MS / 1000 };
+  }
+
+  /**
+   * Checks a code without using it up (a wrong one counts against the limit). Call `consume` inside
+   * the transaction that acts on it, so a refusal later in that transaction leaves the code usable.
+   */
+  check(purpose: CodePurpose, address: string, code: string): CodeRecord {
+    const rec = this.repos.codes.get(purpose, address);
+    if (!rec) {
+      throw new ApiError('CODE_INVALID', 'No code is waiting for this address; ask for one', { field: 'code', reason: 'no-code' });
+    }
+    if (rec.failedTries >= MAX_FAILED_TRIES) {
+      throw new ApiError('TOO_MANY_ATTEMPTS', 'Too many wrong codes; ask for a new one', { field: 'code' });
+    }
+    if (this.now() >= rec.expiresAt) {
+      throw new ApiError('CODE_EXPIRED', 'This code has expired; ask for a new one', { field: 'code' });
+    }
+    if (!equalHex(hashCode(this.secret, purpose, address, code), rec.codeHash)) {
+      this.repos.codes.recordFailure(rec);
+      const attemptsLeft = Math.max(0, MAX_FAILED_TRIES - rec.failedTries - 1);
+      throw new ApiError('CODE_INVALID', 'This code is not right', { field: 'code', attemptsLeft });
+    }
+    return rec;
+  }
+
+  /** Inside a transaction: uses the code up; refuses if it was used or replaced meanwhile. */
+  consume(rec: CodeRecord): void {
+    if (!this.repos.codes.remove(rec)) {
+      throw new ApiError('CODE_INVALID', 'This code was already used or replaced; ask for a new one', { field: 'code' });
+    }
+  }
+}
