@@ -1,0 +1,83 @@
+// Shared set-up for the API's tests: a real app on an in-memory database, a clock the test moves,
+// and helpers that walk the flow through HTTP like a client would.
+import { createApp, type AppDeps } from './app';
+import { openDatabase } from './db/connection';
+import { createRepositories } from './db/repositories';
+import { signSpiParams } from './marketplace/signature';
+
+export const SPI_KEY = 'test-spi-key-0123456789';
+export const PASSWORD = 'correct horse 42';
+
+export function setup(extra: Partial<AppDeps> = {}) {
+  const db = openDatabase(':memory:');
+  let t = Date.parse('2026-01-15T08:00:00Z');
+  const clock = { now: () => t, advance: (ms: number) => { t += ms; } };
+  const logs: string[] = [];
+  const app = createApp({ db, spiKey: SPI_KEY, publicUrl: 'https://activator.test', now: clock.now, log: (l) => logs.push(l), ...extra });
+  const repos = createRepositories(db);
+
+  const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as any, headers: res.headers });
+
+  const spi = (params: Record<string, string>) =>
+    app.request(`/marketplace/aliyun?${new URLSearchParams(signSpiParams(params, SPI_KEY))}`).then(json);
+
+  const createInstance = (aliUid: string, orderBizId: string) =>
+    spi({ action: 'createInstance', aliUid, orderBizId, orderId: '900' + orderBizId, productCode: 'cmgj00053362', skuId: 'payg', trial: 'false' });
+
+  const call = (method: string, path: string, body?: unknown, token?: string) =>
+    app.request(`/api/v1${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(json);
+
+  /** Creates the instance through the SPI and starts an activation on it. */
+  const start = async (accountId = '1234567890123456', instanceId = String(100000 + Math.floor(Math.random() * 1e9)), site = 'cn1') => {
+    const created = await createInstance(accountId, instanceId);
+    if (created.status !== 200) throw new Error(`createInstance: ${JSON.stringify(created.body)}`);
+    const r = await call('POST', '/activations', { accountId, instanceId, site });
+    if (r.status !== 201) throw new Error(`start: ${JSON.stringify(r.body)}`);
+    const { activation, token } = r.body as { activation: { id: string }; token: string };
+    return {
+      id: activation.id, token, accountId, instanceId,
+      call: (method: string, sub: string, body?: unknown) => call(method, `/activations/${activation.id}${sub}`, body, token),
+    };
+  };
+
+  /** The last code mailed to `address` (read from the outbox, as a person would read their mail). */
+  const lastCode = (address: string) => {
+    const msgs = repos.outbox.to(address.toLowerCase());
+    const m = /code is (\d{6})/.exec(msgs[msgs.length - 1]?.body ?? '');
+    if (!m) throw new Error(`no code was mailed to ${address}`);
+    return m[1]!;
+  };
+
+  type Act = Awaited<ReturnType<typeof start>>;
+
+  /** Asks for a code and returns it. */
+  const codeFor = async (act: Act, body: Record<string, string>, address: string) => {
+    const r = await act.call('POST', '/verification-codes', body);
+    if (r.status !== 202) throw new Error(`send code: ${JSON.stringify(r.body)}`);
+    return lastCode(address);
+  };
+
+  const registrationBody = (username: string, email: string, code: string, over: Record<string, unknown> = {}) => ({
+    username, password: PASSWORD, email, code,
+    company: { name: 'ACME Ltd', contactName: 'Alice', industry: 'Retail' },
+    workspace: { name: `${username} space`, language: 'zh' }, agreeTerms: true, ...over,
+  });
+
+  /** Walks the registration path; returns the activation and its response. */
+  const register = async (username: string, email: string, act?: Act) => {
+    const a = act ?? (await start());
+    const code = await codeFor(a, { purpose: 'register', email }, email);
+    const r = await a.call('POST', '/registration', registrationBody(username, email, code));
+    if (r.status !== 201) throw new Error(`register: ${JSON.stringify(r.body)}`);
+    return { act: a, res: r };
+  };
+
+  return { db, app, repos, clock, logs, spi, createInstance, call, start, lastCode, codeFor, registrationBody, register };
+}
