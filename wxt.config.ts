@@ -2,10 +2,10 @@ import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { EXTENSION_KEY } from './shared/extension-id';
 
-// Match patterns are the production ones only: end-to-end tests map these hostnames to loopback
-// with Chromium's host resolver rules rather than adding test hosts here.
-export const ALIYUN_MATCHES = ['https://*.aliyun.com/*', 'https://*.alibabacloud.com/*'];
-export const BILLING_CENTER_MATCHES = ['https://boss.guance.com/*', 'https://bill.guance.one/*'];
+import { ALIYUN_MATCHES, BILLING_CENTER_MATCHES } from './shared/hosts';
+
+// Match patterns are the production ones only (shared/hosts.ts, also imported by the entrypoints).
+export { ALIYUN_MATCHES, BILLING_CENTER_MATCHES };
 
 export default defineConfig({
   srcDir: 'extension',
@@ -25,5 +25,7 @@ export default defineConfig({
     // (options page) so the extension never holds access it was not asked for.
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
+    // The main-world reader of the console globals (features/page-globals.ts), only on Alibaba Cloud pages.
+    web_accessible_resources: [{ resources: ['page-globals.js'], matches: ALIYUN_MATCHES }],
   }),
 });

@@ -1,2 +1,6 @@
 // Thin: wires the background features; logic lives in extension/background/.
-export default defineBackground(() => {});
+import { registerDetections } from '../../background/detections';
+
+export default defineBackground(() => {
+  registerDetections();
+});

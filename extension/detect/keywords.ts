@@ -1,0 +1,74 @@
+// Label and keyword lists, as data. Everything is compared after normalise(): lower case, no
+// whitespace, no trailing colon, so "Account ID:", "账号 ID" and "账号ID" meet as one key.
+
+export function normalise(text: string): string {
+  return text.toLowerCase().replace(/[\s\u00a0\u3000]+/g, '').replace(/[:：*＊]+$/, '');
+}
+
+/** Labels next to the account ID in the avatar menu and on the Account Center page. */
+export const ACCOUNT_ID_LABELS = [
+  'Account ID',
+  'Account UID',
+  'Main Account ID',
+  'UID',
+  '账号 ID',
+  '账号ID',
+  '账号 UID',
+  '主账号 ID',
+  '账户 ID',
+  '云账号 ID',
+  '阿里云账号 ID',
+  '阿里云账号ID',
+  'Alibaba Cloud Account ID',
+  'Alibaba Cloud account ID',
+].map(normalise);
+
+/** Labels of an instance ID (the Purchased Services list, and forms that ask for it). */
+export const INSTANCE_ID_LABELS = [
+  'Product Instance ID',
+  'Instance ID',
+  'Instance ID/Name',
+  '商品实例 ID',
+  '商品实例ID',
+  '实例 ID',
+  '实例ID',
+  '实例ID/名称',
+  '实例 ID/名称',
+].map(normalise);
+
+/** Column headers of the status on the Purchased Services list. */
+export const STATUS_LABELS = ['Status', 'State', 'Instance Status', '状态', '实例状态'].map(normalise);
+
+/** Column headers of the product name on the Purchased Services list. */
+export const PRODUCT_LABELS = ['Product', 'Product Name', 'Service', 'Name', '商品', '商品名称', '产品名称', '服务名称'].map(
+  normalise,
+);
+
+/** A row is Guance's when it names the product or carries its marketplace code. */
+export const GUANCE_NAMES = ['guance', '观测云'];
+export const GUANCE_PRODUCT_CODE = 'cmgj00053362';
+
+/** Status words as the list shows them, by the status we record. Order matters: first match wins. */
+export const STATUS_WORDS: ReadonlyArray<readonly ['closed' | 'expired' | 'active', readonly string[]]> = [
+  ['closed', ['inactive', 'closed', 'released', 'unsubscribed', 'terminated', 'stopped', '已关闭', '已释放', '已退订', '已停止', '已停用', '关闭', '释放']],
+  ['expired', ['expired', 'frozen', 'suspended', 'overdue', '已过期', '已到期', '过期', '已冻结', '冻结', '欠费']],
+  ['active', ['active', 'normal', 'running', 'in use', 'in service', 'activated', '正常', '运行中', '使用中', '服务中', '已开通', '生效中']],
+] as const;
+
+/** Form labels the fill feature looks for, by which value goes in. Instance first: "Product Instance ID" is not an account. */
+export const FIELD_LABELS = {
+  instanceId: INSTANCE_ID_LABELS,
+  accountId: ACCOUNT_ID_LABELS.filter((l) => l !== 'uid'),
+} as const;
+
+/** Words that, found in a label, mean "this label names one of our fields" (cheap pre-filter). */
+export const LABEL_HINTS = ['id', 'uid', '账号', '账户', '实例'];
+
+/** `user@<UID>.onaliyun.com`: a RAM user's logon name; the UID is the main account's. */
+export const RAM_LOGON_NAME = /[A-Za-z0-9._-]+@(\d{16})\.onaliyun\.com/;
+
+/** A standalone 16-digit number (an account ID), not part of a longer one. */
+export const SIXTEEN_DIGITS = /(?<!\d)(\d{16})(?!\d)/;
+
+export const ACCOUNT_COOKIE = 'login_aliyunid_pk';
+export const CURRENT_PK_COOKIE = 'login_current_pk';
