@@ -8,6 +8,10 @@ import { signSpiParams } from './marketplace/signature';
 export const SPI_KEY = 'test-spi-key-0123456789';
 export const PASSWORD = 'correct horse 42';
 
+/** A random 16-digit account ID (leading digit non-zero). */
+export const randomDigits = (n: number) =>
+  String(1 + Math.floor(Math.random() * 9)) + Array.from({ length: n - 1 }, () => Math.floor(Math.random() * 10)).join('');
+
 export function setup(extra: Partial<AppDeps> = {}) {
   const db = openDatabase(':memory:');
   let t = Date.parse('2026-01-15T08:00:00Z');
@@ -35,7 +39,7 @@ export function setup(extra: Partial<AppDeps> = {}) {
     }).then(json);
 
   /** Creates the instance through the SPI and starts an activation on it. */
-  const start = async (accountId = '1234567890123456', instanceId = String(100000 + Math.floor(Math.random() * 1e9)), site = 'cn1') => {
+  const start = async (accountId = randomDigits(16), instanceId = String(100000 + Math.floor(Math.random() * 1e9)), site = 'cn1') => {
     const created = await createInstance(accountId, instanceId);
     if (created.status !== 200) throw new Error(`createInstance: ${JSON.stringify(created.body)}`);
     const r = await call('POST', '/activations', { accountId, instanceId, site });
