@@ -1,0 +1,213 @@
+// The wizard as a pure function of (state, action): every step and transition lives here, so it
+// can be tested without a browser, and the popup only renders `status`.
+import type { Activation } from '../../shared/schemas';
+import { formOf, LOST_ACTIVATION_CODES, messagesFor, stepOfField } from './fields';
+import type { Action, Draft, Errors, FormKey, Status, Values, WizardState } from './types';
+
+export const PASSWORD_FIELDS = ['password', 'passwordConfirm'] as const;
+const NO_ERRORS: Errors = { fields: {}, form: null, retry: null };
+
+export function emptyValues(): Values {
+  return {
+    ids: { accountId: '', instanceId: '', site: 'cn1' },
+    register: { language: 'zh', agreeTerms: false },
+    bind: {},
+    workspace: { language: 'zh', agreeTerms: false, workspaceId: '' },
+  };
+}
+
+export function initialState(): WizardState {
+  return {
+    status: 'ids',
+    values: emptyValues(),
+    activation: null,
+    codes: {},
+    workspaces: null,
+    detectedInstances: [],
+    pending: null,
+    errors: NO_ERRORS,
+    focusTick: 0,
+  };
+}
+
+/** Where an activation in a given state belongs, keeping the user's current step when it still fits. */
+export function statusFor(activation: Activation, current: Status): Status {
+  switch (activation.state) {
+    case 'activated':
+      return 'done';
+    case 'needs-workspace':
+      return current.startsWith('workspace-') ? current : 'workspace-choose';
+    case 'needs-billing-account':
+      if (formOf(current) === 'register' || current === 'bind-billing') return current;
+      // A cloud account already linked to a Billing Center account can only bind that one.
+      return activation.billingAccount ? 'bind-billing' : 'register-basic';
+  }
+}
+
+const BACK: Partial<Record<Status, Status>> = {
+  'register-basic': 'ids',
+  'register-company': 'register-basic',
+  'register-method': 'register-company',
+  'bind-billing': 'ids',
+  'workspace-create-existing': 'workspace-choose',
+  'workspace-create-new': 'workspace-choose',
+  'workspace-confirm-bind': 'workspace-choose',
+};
+
+const NEXT: Partial<Record<Status, Status>> = {
+  'register-basic': 'register-company',
+  'register-company': 'register-method',
+};
+
+function go(state: WizardState, status: Status): WizardState {
+  return { ...state, status, errors: NO_ERRORS, focusTick: state.focusTick + 1 };
+}
+
+function withoutPasswords(v: Record<string, string | boolean>): Record<string, string | boolean> {
+  const out = { ...v };
+  for (const k of PASSWORD_FIELDS) delete out[k];
+  return out;
+}
+
+export function reducer(state: WizardState, action: Action): WizardState {
+  switch (action.type) {
+    case 'hydrate': {
+      const d = action.draft;
+      const base = emptyValues();
+      const values = Object.fromEntries(
+        (Object.keys(base) as FormKey[]).map((k) => [k, { ...base[k], ...(d.values[k] ?? {}) }]),
+      ) as Values;
+      return {
+        ...state,
+        status: d.status,
+        values,
+        activation: d.activation,
+        codes: d.codes,
+        detectedInstances: d.detectedInstances,
+        pending: null,
+        errors: NO_ERRORS,
+        focusTick: state.focusTick + 1,
+      };
+    }
+    case 'detected': {
+      // Prefill only what the user has not typed: detection never overwrites their input.
+      const ids = { ...state.values.ids };
+      if (!ids.accountId && action.accountId) ids.accountId = action.accountId;
+      if (!ids.instanceId && action.instanceIds[0]) ids.instanceId = action.instanceIds[0];
+      return { ...state, values: { ...state.values, ids }, detectedInstances: action.instanceIds };
+    }
+    case 'field': {
+      const form = { ...state.values[action.form], [action.name]: action.value };
+      const fields = { ...state.errors.fields };
+      delete fields[action.name];
+      return { ...state, values: { ...state.values, [action.form]: form }, errors: { ...state.errors, fields } };
+    }
+    case 'next': {
+      const to = NEXT[state.status];
+      return to ? go(state, to) : state;
+    }
+    case 'back': {
+      const to = BACK[state.status];
+      if (!to || state.pending) return state;
+      return go(state, to);
+    }
+    case 'switch': {
+      if (state.activation?.state !== 'needs-billing-account' || state.pending) return state;
+      const onRegister = formOf(state.status) === 'register';
+      if (action.to === 'bind' && onRegister) return go(state, 'bind-billing');
+      if (action.to === 'register' && state.status === 'bind-billing') return go(state, 'register-basic');
+      return state;
+    }
+    case 'start-over': {
+      const fresh = initialState();
+      return {
+        ...fresh,
+        values: { ...fresh.values, ids: { ...state.values.ids } },
+        detectedInstances: state.detectedInstances,
+        focusTick: state.focusTick + 1,
+      };
+    }
+    case 'create-workspace':
+      if (state.status !== 'workspace-choose') return state;
+      return go(state, action.kind === 'existing' ? 'workspace-create-existing' : 'workspace-create-new');
+    case 'ask-confirm-bind': {
+      if (state.status !== 'workspace-choose') return state;
+      const id = state.values.workspace.workspaceId;
+      const ws = state.workspaces?.find((w) => w.id === id);
+      if (!ws) return { ...state, errors: { ...NO_ERRORS, fields: { workspaceId: { key: 'error_choose_workspace' } } }, focusTick: state.focusTick + 1 };
+      if (!ws.bindable) return { ...state, errors: { ...NO_ERRORS, fields: { workspaceId: { key: 'error_code_WORKSPACE_NOT_BINDABLE' } } }, focusTick: state.focusTick + 1 };
+      return go(state, 'workspace-confirm-bind');
+    }
+    case 'invalid': {
+      const names = Object.keys(action.fields);
+      if (names.length === 0) return state;
+      // The first invalid field may sit on an earlier step of the same path (register spans three).
+      const status = stepOfField(state.status, names[0]!);
+      return { ...state, status, pending: null, errors: { ...NO_ERRORS, fields: action.fields }, focusTick: state.focusTick + 1 };
+    }
+    case 'request':
+      // No double submission: while one request is in flight, another is ignored.
+      if (state.pending) return state;
+      return { ...state, pending: action.kind, errors: NO_ERRORS };
+    case 'failed': {
+      const base = { ...state, pending: null, focusTick: state.focusTick + 1 };
+      if (action.error.kind === 'api' && LOST_ACTIVATION_CODES.has(action.error.code) && action.kind !== 'start') {
+        return { ...base, errors: { fields: {}, form: { key: 'error_activation_lost', detail: action.error.message }, retry: null } };
+      }
+      const form = formOf(state.status);
+      const m = messagesFor(action.error, action.kind, (f) => state.values[form][f]);
+      const first = Object.keys(m.fields)[0];
+      const status = first ? stepOfField(state.status, first) : state.status;
+      return { ...base, status, errors: m };
+    }
+    case 'activation': {
+      const status = action.kind === 'start' ? statusFor(action.activation, 'ids') : statusFor(action.activation, state.status);
+      let values = state.values;
+      if (status !== 'done' && action.activation.billingAccount?.username && !values.bind.username) {
+        values = { ...values, bind: { ...values.bind, username: action.activation.billingAccount.username } };
+      }
+      if (status === 'done') {
+        // Nothing typed is needed after activation: drop passwords and codes from memory.
+        values = { ...values, register: withoutPasswords(values.register), workspace: withoutPasswords(values.workspace) };
+      }
+      const next = { ...state, values, activation: action.activation, pending: null };
+      if (status === state.status) return { ...next, errors: action.kind === 'sync' ? state.errors : NO_ERRORS };
+      return { ...next, status, errors: NO_ERRORS, focusTick: state.focusTick + 1, ...(status === 'workspace-choose' ? { workspaces: null } : {}) };
+    }
+    case 'activation-lost':
+      return { ...state, activation: null, pending: null, status: 'ids', errors: { fields: {}, form: { key: 'error_activation_lost' }, retry: null }, focusTick: state.focusTick + 1 };
+    case 'code-sent':
+      return {
+        ...state,
+        pending: null,
+        codes: {
+          ...state.codes,
+          [action.form]: {
+            purpose: action.purpose,
+            sentTo: action.sentTo,
+            resendAt: action.now + action.resendInSeconds * 1000,
+            expiresAt: action.now + action.expiresInSeconds * 1000,
+          },
+        },
+        errors: NO_ERRORS,
+      };
+    case 'workspaces':
+      return { ...state, workspaces: action.list, pending: state.pending === 'workspaces' ? null : state.pending };
+  }
+}
+
+/** What survives the popup closing: everything except passwords and what is in flight. */
+export function toDraft(state: WizardState, now: number): Draft {
+  const values = Object.fromEntries(
+    Object.entries(state.values).map(([k, v]) => [k, withoutPasswords(v)]),
+  ) as Values;
+  return {
+    v: 1,
+    status: state.status,
+    values,
+    activation: state.activation,
+    codes: state.codes,
+    detectedInstances: state.detectedInstances,
+    savedAt: now,
+  };
+}
