@@ -23,20 +23,20 @@ export function setup(extra: Partial<AppDeps> = {}) {
   const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as any, headers: res.headers });
 
   const spi = (params: Record<string, string>) =>
-    app.request(`/marketplace/aliyun?${new URLSearchParams(signSpiParams(params, SPI_KEY))}`).then(json);
+    Promise.resolve(app.request(`/marketplace/aliyun?${new URLSearchParams(signSpiParams(params, SPI_KEY))}`)).then(json);
 
   const createInstance = (aliUid: string, orderBizId: string) =>
     spi({ action: 'createInstance', aliUid, orderBizId, orderId: '900' + orderBizId, productCode: 'cmgj00053362', skuId: 'payg', trial: 'false' });
 
   const call = (method: string, path: string, body?: unknown, token?: string) =>
-    app.request(`/api/v1${path}`, {
+    Promise.resolve(app.request(`/api/v1${path}`, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
-    }).then(json);
+    })).then(json);
 
   /** Creates the instance through the SPI and starts an activation on it. */
   const start = async (accountId = randomDigits(16), instanceId = String(100000 + Math.floor(Math.random() * 1e9)), site = 'cn1') => {
