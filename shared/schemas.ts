@@ -108,7 +108,7 @@ export type Workspace = z.infer<typeof Workspace>;
 
 export const WorkspaceListItem = Workspace.extend({
   bindable: z.boolean(),
-  /** Why not bindable: `settled-elsewhere`, `already-bound` ... ; null when bindable. */
+  /** Why not bindable (see WorkspaceUnbindableReason): `settled-by-other-account`, `already-bound-here`; null when bindable. */
   reason: z.string().nullable(),
 });
 export type WorkspaceListItem = z.infer<typeof WorkspaceListItem>;
@@ -128,3 +128,23 @@ export type Activation = z.infer<typeof Activation>;
 
 export const StartActivationResponse = z.object({ activation: Activation, token: z.string() });
 export type StartActivationResponse = z.infer<typeof StartActivationResponse>;
+
+// Answers of the API (api/routes), for clients that check what they receive.
+/** A workspace is settled through at most one cloud account: through this one, or through another. */
+export const WorkspaceUnbindableReason = z.enum(['already-bound-here', 'settled-by-other-account']);
+export type WorkspaceUnbindableReason = z.infer<typeof WorkspaceUnbindableReason>;
+
+export const ActivationResponse = z.object({ activation: Activation });
+export type ActivationResponse = z.infer<typeof ActivationResponse>;
+
+export const WorkspaceListResponse = z.object({ workspaces: z.array(WorkspaceListItem) });
+export type WorkspaceListResponse = z.infer<typeof WorkspaceListResponse>;
+
+export const SessionResponse = z.object({
+  account: z.object({ username: z.string(), email: z.string() }),
+  workspaces: z.array(Workspace.extend({ loginUrl: z.string() })),
+});
+export type SessionResponse = z.infer<typeof SessionResponse>;
+
+export const HealthResponse = z.object({ status: z.literal('ok'), version: z.string() });
+export type HealthResponse = z.infer<typeof HealthResponse>;

@@ -383,3 +383,22 @@ describe('POST /sessions', () => {
     expect((await call('POST', '/sessions', { login: '', password: '' })).status).toBe(400);
   });
 });
+
+describe('answers match the shared schemas the extension checks them with', () => {
+  it('start, activation, workspaces, session, health', async () => {
+    const { StartActivationResponse, ActivationResponse, WorkspaceListResponse, SessionResponse, HealthResponse, SendCodeResponse } =
+      await import('../../shared/schemas');
+    const ctx = setup();
+    HealthResponse.parse((await ctx.call('GET', '/health')).body);
+    await ctx.createInstance(ACCOUNT, '77');
+    const started = await ctx.call('POST', '/activations', { accountId: ACCOUNT, instanceId: '77', site: 'cn4' });
+    StartActivationResponse.parse(started.body);
+    const { id } = started.body.activation;
+    const token = started.body.token as string;
+    SendCodeResponse.parse((await ctx.call('POST', `/activations/${id}/verification-codes`, { purpose: 'register', email: 'z@example.com' }, token)).body);
+    const reg = await ctx.call('POST', `/activations/${id}/registration`, ctx.registrationBody('zoe', 'z@example.com', ctx.lastCode('z@example.com')), token);
+    ActivationResponse.parse(reg.body);
+    WorkspaceListResponse.parse((await ctx.call('GET', `/activations/${id}/workspaces`, undefined, token)).body);
+    SessionResponse.parse((await ctx.call('POST', '/sessions', { login: 'zoe', password: PASSWORD })).body);
+  });
+});
