@@ -5,40 +5,14 @@
 import { browser } from 'wxt/browser';
 import type { DetectionSnapshot } from '../../shared/detections';
 import type { BackgroundFeature, DetectionsHub } from '../background/detections';
+import { fillFocusedField } from './fill-focused-field';
+
+export { fillFocusedField };
 
 export const MENU_ROOT = 'guance-fill';
 export const MENU_ACCOUNT = 'guance-fill-account';
 export const MENU_INSTANCE_PREFIX = 'guance-fill-instance:';
 export const MENU_NONE = 'guance-fill-none';
-
-/**
- * Runs in the page (injected by executeScript: must stay self-contained). Fills the focused
- * field (a right-click focuses it), looking into open shadow roots; returns whether it did.
- */
-export function fillFocusedField(value: string): boolean {
-  let el: Element | null = document.activeElement;
-  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-  if (!el) return false;
-  const isArea = el.tagName === 'TEXTAREA';
-  const isText = el.tagName === 'INPUT' && ['', 'text', 'search', 'number', 'tel'].includes((el.getAttribute('type') ?? '').toLowerCase());
-  if (!isArea && !isText) {
-    if ((el as HTMLElement).isContentEditable) {
-      el.textContent = value;
-      el.dispatchEvent(new InputEvent('input', { bubbles: true, data: value, inputType: 'insertText' }));
-      return true;
-    }
-    return false;
-  }
-  const field = el as HTMLInputElement | HTMLTextAreaElement;
-  if (field.readOnly || field.disabled) return false;
-  const proto = isArea ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-  const setter = Object.getOwnPropertyDescriptor(proto, 'value')?.set;
-  if (setter) setter.call(field, value);
-  else field.value = value;
-  field.dispatchEvent(new Event('input', { bubbles: true }));
-  field.dispatchEvent(new Event('change', { bubbles: true }));
-  return true;
-}
 
 function t(key: string, subs?: string[]): string {
   return (browser.i18n.getMessage as (k: string, s?: string[]) => string)(key, subs) || key;
