@@ -1,0 +1,59 @@
+// Free login (the marketplace's "Login Directly" button, SPI action `verify`). The marketplace has
+// proved who the buyer is, so the activation it starts is marked verified; it still skips nothing
+// that proves control of a Billing Center or Guance account (those take their email codes).
+import type { SiteCode } from '../../shared/sites';
+import type { Repositories } from '../db/repositories';
+import type { LifecycleRepository } from '../db/repositories/lifecycle';
+import { sha256 } from '../lib/crypto';
+import { ApiError } from '../lib/errors';
+import { checkTimeStamp, FREE_LOGIN_WINDOW_MS } from '../marketplace/free-login';
+import { LANDING_PATH } from '../marketplace/landing';
+import type { ActivationService } from './activations';
+import type { LifecycleService } from './lifecycle';
+
+export class FreeLoginService {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly lifecycleRepo: LifecycleRepository,
+    private readonly lifecycle: LifecycleService,
+    private readonly activations: ActivationService,
+    private readonly publicUrl: string,
+    private readonly defaultSite: SiteCode,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * `params` carry a valid signature already. Returns where to send the browser: the landing page,
+   * with the bearer token in the fragment (browsers send neither fragments to servers nor in Referer).
+   */
+  verify(params: Record<string, string>): { location: string; activationId: string } {
+    const now = this.now();
+    const instanceId = params.instanceId ?? '';
+    if (!/^\d{1,20}$/.test(instanceId)) throw new ApiError('VALIDATION_FAILED', 'instanceId must be 1 to 20 digits', [{ path: 'instanceId', message: 'Not an instance ID' }]);
+    const stamp = checkTimeStamp(params.timeStamp, now);
+    if (!stamp.ok) {
+      throw stamp.reason === 'malformed'
+        ? new ApiError('VALIDATION_FAILED', 'timeStamp must be yyyy-MM-dd HH:mm:ss (Beijing time)', [{ path: 'timeStamp', message: 'Bad time stamp' }])
+        : new ApiError('CODE_EXPIRED', 'This login link is too old (or from the future); click Login Directly again', { reason: stamp.reason });
+    }
+    this.lifecycle.sweep();
+    return this.repos.tx(() => {
+      const instance = this.repos.instances.get(instanceId);
+      if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'The marketplace has not told us about this instance yet; try again in a minute', { instanceId });
+      if (instance.status !== 'active') throw this.lifecycle.notActive(instance);
+      // Each signed link works once; the time window bounds how long we must remember it.
+      if (!this.lifecycleRepo.useFreeLoginToken(sha256(params.token ?? ''), instanceId, now)) {
+        throw new ApiError('TOKEN_REPLAYED', 'This login link was used already; click Login Directly again');
+      }
+      const { activation, token } = this.activations.start({ accountId: instance.accountId, instanceId, site: this.defaultSite });
+      this.lifecycleRepo.markVerified(activation.id);
+      const q = new URLSearchParams({ activation: activation.id });
+      return { location: `${this.publicUrl}${LANDING_PATH}?${q}#token=${encodeURIComponent(token)}`, activationId: activation.id };
+    });
+  }
+
+  /** Used tokens older than the window can never pass the time check again: forget them. */
+  forgetOldTokens(): void {
+    this.lifecycleRepo.forgetFreeLoginTokensBefore(this.now() - 2 * FREE_LOGIN_WINDOW_MS);
+  }
+}
