@@ -2,7 +2,7 @@
 // list, the table rows. Everything interesting is decided later by decide.ts on these records.
 import type { PageKind } from '../../shared/detections';
 import type { PageGlobals } from './globals';
-import { ACCOUNT_COOKIE, ACCOUNT_ID_LABELS, CURRENT_PK_COOKIE, normalise } from './keywords';
+import { ACCOUNT_COOKIE, ACCOUNT_ID_LABELS, CURRENT_PK_COOKIE, GUANCE_NAMES, GUANCE_PRODUCT_CODE, normalise } from './keywords';
 
 export interface LabelRecord {
   /** The label, normalised (see keywords.normalise). */
@@ -70,7 +70,11 @@ function collectTexts(root: Node, doc: Document): Pick<PageRecords, 'labels' | '
   const walker = doc.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const data = (node as Text).data;
-    if (data.length === 0 || (data.length < 3 && !data.trim())) continue;
+    // Most text nodes are neither a label, a logon name, nor the text after a label: decide that
+    // without allocating or touching the DOM (this loop is most of a pass's cost).
+    const maybeLabel = data.length <= 80 && HINT.test(data);
+    const maybeLogon = data.length <= 400 && data.includes('.onaliyun.com');
+    if (!pending.length && !maybeLabel && !maybeLogon) continue;
     const parent = node.parentNode;
     if (parent && SKIP.has(parent.nodeName)) continue;
     const text = data.trim();
@@ -86,11 +90,11 @@ function collectTexts(root: Node, doc: Document): Pick<PageRecords, 'labels' | '
         return false;
       });
     }
-    if (text.length <= 60 && labels.length + pending.length < MAX_LABELS && HINT.test(text)) {
+    if (maybeLabel && text.length <= 60 && labels.length + pending.length < MAX_LABELS) {
       const l = asLabel(text);
       if (l) pending.push({ label: l[0], after: l[1], left: FOLLOW_NODES });
     }
-    if (text.length <= 300 && logonNames.length < 5 && text.includes('.onaliyun.com')) logonNames.push(text);
+    if (maybeLogon && logonNames.length < 5) logonNames.push(text.slice(0, 300));
   }
   for (const p of pending) labels.push({ label: p.label, after: p.after.slice(0, FOLLOW_CHARS) });
   return { labels, logonNames };
@@ -109,9 +113,16 @@ function headersOf(row: Element): string[] {
 function collectRows(doc: Document): RowRecord[] {
   const rows: RowRecord[] = [];
   const headerCache = new Map<Element, string[]>();
+  const codeLink = `a[href*="${GUANCE_PRODUCT_CODE}"]`;
   for (const row of doc.querySelectorAll('tbody tr, [role="row"]')) {
     if (rows.length >= MAX_ROWS) break;
-    const cells = row.querySelectorAll(':scope > td, :scope > [role="cell"], :scope > [role="gridcell"]');
+    // Cheap sieve: only rows that could be Guance's are recorded in full (decide.ts has the final word).
+    const text = (row.textContent ?? '').toLowerCase();
+    if (!GUANCE_NAMES.some((n) => text.includes(n)) && !text.includes(GUANCE_PRODUCT_CODE) && !row.querySelector(codeLink)) continue;
+    const cells =
+      row instanceof HTMLTableRowElement
+        ? Array.from(row.cells).filter((c) => c.tagName === 'TD')
+        : Array.from(row.querySelectorAll(':scope > [role="cell"], :scope > [role="gridcell"]'));
     if (cells.length === 0) continue;
     const key = row.closest('table') ?? row.parentElement ?? row;
     let headers = headerCache.get(key);
