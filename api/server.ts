@@ -2,7 +2,7 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { ConfigError, loadConfig, resolveSpiKey, type Config } from './config';
-import { DatabaseTooNewError, openDatabase, type Db } from './db/connection';
+import { DatabaseTooNewError, openDatabase, startCheckpointer, type Db } from './db/connection';
 import { createRepositories } from './db/repositories';
 import { outboxMailer, smtpMailer } from './mail/mailer';
 
@@ -27,6 +27,7 @@ try {
   fatal(`Cannot open the database ${config.DATABASE_PATH}: ${e instanceof Error ? e.message : String(e)}`);
 }
 
+const stopCheckpointer = startCheckpointer(db);
 const spiKey = resolveSpiKey(config);
 const mailer = config.SMTP_URL
   ? smtpMailer(config.SMTP_URL, config.MAIL_FROM)
@@ -48,8 +49,10 @@ server.on('error', (e: NodeJS.ErrnoException) => {
 
 function shutdown() {
   server.close(() => {
-    db.close();
-    process.exit(0);
+    void stopCheckpointer().then(() => {
+      db.close();
+      process.exit(0);
+    });
   });
   // Keep-alive connections would hold close() open.
   setTimeout(() => process.exit(0), 3000).unref();

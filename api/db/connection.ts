@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 export type Db = Database.Database;
 
@@ -65,6 +67,43 @@ export function openDatabase(path: string, migrations?: Migration[]): Db {
     throw e;
   }
   return db;
+}
+
+// The checkpointer's own thread: a second connection to the same file, checkpointing on a timer.
+const CHECKPOINTER_SOURCE = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.lib);
+const db = new Database(workerData.path);
+db.pragma('busy_timeout = 5000');
+const timer = setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) { parentPort.postMessage(String(e && e.message || e)); }
+}, workerData.everyMs);
+parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
+
+/**
+ * Moves WAL checkpoints out of the request path. By default SQLite checkpoints inside whichever
+ * commit crosses 1000 WAL pages, and that request (and every one queued behind it on the event
+ * loop) waits for the copy and its fsync. Here a worker thread with its own connection runs a
+ * PASSIVE checkpoint (which never blocks writers) every `everyMs`; hot pages rewritten many times
+ * in between are copied back once. The automatic checkpoint stays as a backstop. Resolves to a
+ * stop function that waits for the worker to close its connection.
+ */
+export function startCheckpointer(db: Db, everyMs = 1000, backstopPages = 20_000): () => Promise<void> {
+  if (db.memory) return async () => {};
+  db.pragma(`wal_autocheckpoint = ${backstopPages}`);
+  const worker = new Worker(CHECKPOINTER_SOURCE, {
+    eval: true,
+    workerData: { lib: createRequire(import.meta.url).resolve('better-sqlite3'), path: db.name, everyMs },
+  });
+  worker.on('message', (m: string) => console.error(`WAL checkpoint failed: ${m}`));
+  worker.on('error', (e) => console.error(`WAL checkpointer stopped: ${e.message}`));
+  worker.unref();
+  return () =>
+    new Promise<void>((done) => {
+      worker.once('exit', () => done());
+      worker.postMessage('stop');
+    });
 }
 
 /** True when `e` is SQLite refusing a row because of a UNIQUE or PRIMARY KEY constraint. */
