@@ -58,9 +58,19 @@ async function waitForBadge(page: Page, expected: string, timeout = 10_000): Pro
   throw new Error(`badge stayed "${last}", expected "${expected}"`);
 }
 
-async function popupFields() {
+/** The popup's fields once it has asked the background (it renders before the answer arrives). */
+async function popupFields(expectedAccountId: string) {
   const popup = await openExtensionPage(eb, 'popup.html');
   await popup.waitForSelector('input[name="accountId"]');
+  await popup
+    .waitForFunction(
+      (want: string) =>
+        document.querySelector<HTMLInputElement>('input[name="accountId"]')?.value === want &&
+        !!document.querySelector('.source'),
+      { timeout: 5_000 },
+      expectedAccountId,
+    )
+    .catch(() => undefined); // the assertions below say what was there instead
   const result = await popup.evaluate(() => ({
     accountId: document.querySelector<HTMLInputElement>('input[name="accountId"]')!.value,
     instanceId:
@@ -90,9 +100,9 @@ describe('detection in Chromium', () => {
   test('console page: account from the page global, badge 1, popup shows it with its source', async () => {
     const page = await visit('home.console.aliyun.com', '/');
     await waitForBadge(page, '1');
-    const f = await popupFields();
+    const f = await popupFields('1234567890123456');
     expect(f.accountId).toBe('1234567890123456');
-    expect(f.text).toMatch(/Read from the Alibaba Cloud console \(console data\)/);
+    expect(f.text, f.text).toMatch(/Read from the Alibaba Cloud console \(console data\)/);
     expect(f.instanceId).toBe('');
   });
 
@@ -101,7 +111,7 @@ describe('detection in Chromium', () => {
     await waitForBadge(center, '1');
     const list = await visit('marketplace.console.alibabacloud.com', '/');
     await waitForBadge(list, '2'); // two Guance rows (one closed), no account on that page
-    const f = await popupFields();
+    const f = await popupFields('1234567890123456');
     expect(f.accountId).toBe('1234567890123456');
     expect(f.options).toEqual([
       ['41000001', 'active'],
@@ -116,7 +126,7 @@ describe('detection in Chromium', () => {
     await waitForBadge(page, '3'); // + two Guance rows after 2 s
     await waitForBadge(page, '2'); // page 2: one row
     expect(new URL(page.url()).search).toBe('?page=2');
-    const f = await popupFields();
+    const f = await popupFields('1234567890123456');
     expect(f.options.map(([id]) => id).sort()).toEqual(['37990001', '38215907', '38400044']);
     expect(f.options.find(([id]) => id === '37990001')?.[1]).toBe('expired');
     expect(['38215907', '38400044']).toContain(f.instanceId);
@@ -125,7 +135,7 @@ describe('detection in Chromium', () => {
   test('RAM user: the main account ID, and the popup says so', async () => {
     const page = await visit('ram.console.aliyun.com', '/');
     await waitForBadge(page, '1');
-    const f = await popupFields();
+    const f = await popupFields('1876543210987654');
     expect(f.accountId).toBe('1876543210987654');
     expect(f.text).toContain('signed in as a RAM user');
   });

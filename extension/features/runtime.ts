@@ -58,6 +58,9 @@ export function runContentFeatures(ctx: ContentScriptContext, all: readonly Cont
     },
   };
   for (const f of all) f.start?.(env);
-  void scan();
+  // The first pass waits one debounce window too: the page globals (the most trusted source)
+  // arrive from the main world a moment after start, and a pass without them would report a
+  // weaker method first.
+  env.requestScan();
   return env;
 }
