@@ -36,7 +36,8 @@ if (!config.SMTP_URL) console.log('SMTP_URL is not set: mail goes to the outbox 
 
 const app = createApp({
   db, spiKey, mailer, publicUrl: config.PUBLIC_URL, allowedOrigins: config.ALLOWED_ORIGINS,
-  accessLog: (line) => console.log(line),
+  // Straight to the stream: console.log's formatting and colour checks cost more than the line.
+  accessLog: (line) => process.stdout.write(`${line}\n`),
 });
 
 const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
