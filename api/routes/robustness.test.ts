@@ -92,3 +92,39 @@ describe('malformed input never produces a 500', () => {
     expect((await res.json()).error.code).toBe('ORIGIN_NOT_ALLOWED');
   });
 });
+
+describe('through a real listening server', () => {
+  it('refuses oversized bodies whether declared (Content-Length) or chunked, and serves normal ones', async () => {
+    const { request } = await import('node:http');
+    const { serve } = await import('@hono/node-server');
+    const { app } = setup();
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    const send = (body: string, chunked: boolean) =>
+      new Promise<{ status: number; body: { error?: { code: string } } }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/sessions', headers: {
+          'Content-Type': 'application/json', ...(chunked ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': Buffer.byteLength(body) }),
+        } }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => { text += c.toString(); });
+          res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        if (chunked) for (let i = 0; i < body.length; i += 8192) req.write(body.slice(i, i + 8192));
+        else req.write(body);
+        req.end();
+      });
+    try {
+      const big = JSON.stringify({ login: 'x'.repeat(80_000), password: 'y' });
+      expect(await send(big, false)).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
+      expect(await send(big, true)).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
+      const small = JSON.stringify({ login: 'nobody', password: 'whatever1' });
+      expect(await send(small, false)).toMatchObject({ status: 401, body: { error: { code: 'INVALID_CREDENTIALS' } } });
+      expect(await send(small, true)).toMatchObject({ status: 401, body: { error: { code: 'INVALID_CREDENTIALS' } } });
+      expect(await send('{"login":', false)).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
