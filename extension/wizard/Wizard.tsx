@@ -1,6 +1,6 @@
 // The wizard's container: holds the reducer, keeps the draft in storage on every change, sends
 // requests through the background, and moves the focus. Steps only render `status`.
-import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
 import type { DetectionSnapshot } from '../../shared/detections';
 import type { Activation, SendCodeResponse, WorkspaceListItem } from '../../shared/schemas';
 import type { FieldIssue, WizardMessage, WizardReply } from '../../shared/messages/popup-to-background';
@@ -175,8 +175,9 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
   }, [waiting]);
   useEffect(() => setTick(now()), [state.codes]);
 
-  // Focus: the first field in error, else the step's message, else the step's first field.
-  useEffect(() => {
+  // Focus: the first field in error, else the step's message, else the step's first field. A layout
+  // effect, so the focus moves with the render rather than a frame later.
+  useLayoutEffect(() => {
     const el = root.current;
     if (!el || !ready) return;
     const names = STEP_FIELDS[state.status];
