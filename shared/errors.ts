@@ -33,6 +33,8 @@ export const ERROR_STATUS = {
   TOO_MANY_ATTEMPTS: 429,
   INTERNAL: 500,
   MAIL_FAILED: 502,
+  /** A fault on our side the caller should retry (the marketplace does). */
+  SERVICE_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

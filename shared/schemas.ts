@@ -123,6 +123,8 @@ export const Activation = z.object({
   workspace: Workspace.nullable(),
   loginUrl: z.string().nullable(),
   expiresAt: z.string(),
+  /** True when the marketplace's free login started it (the cloud account is proven; email codes still apply). */
+  verified: z.boolean().optional(),
 });
 export type Activation = z.infer<typeof Activation>;
 

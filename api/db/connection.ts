@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { registerAuditFunctions } from './audit-context';
 
 export type Db = Database.Database;
 
@@ -39,6 +40,8 @@ export class DatabaseTooNewError extends Error {
 
 /** Applies every migration newer than `PRAGMA user_version`, each in its own transaction. */
 export function migrate(db: Db, migrations = loadMigrations()): number {
+  // The audit triggers call these: a connection without them could not write.
+  registerAuditFunctions(db);
   const latest = migrations.length;
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) throw new DatabaseTooNewError(current, latest);

@@ -1,14 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { RATE_LIMIT_SCHEMA, RateLimiter, backoffDelaySeconds, DEFAULT_RATE_LIMITS } from './rate-limit';
+import { openDatabase } from '../db/connection';
+import { RateLimiter, backoffDelaySeconds, DEFAULT_RATE_LIMITS } from './rate-limit';
 
 function setup(file = ':memory:') {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.exec(RATE_LIMIT_SCHEMA);
+  const db = openDatabase(file);
   let t = Date.UTC(2025, 0, 1);
   const clock = { now: () => t, advance: (s: number) => (t += s * 1000) };
   return { db, clock };
@@ -55,7 +53,7 @@ describe('window limits', () => {
   it('counts across two connections to the same file (two processes) and survives reopening', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'rl-')), 'db.sqlite');
     const a = setup(file);
-    const b = new Database(file);
+    const b = openDatabase(file);
     const now = a.clock.now;
     const rule = { activationStartsPerClient: { limit: 4, windowSeconds: 60 } };
     const ra = new RateLimiter(a.db, now, rule);
@@ -64,7 +62,7 @@ describe('window limits', () => {
     expect(rb.consume({ bucket: 'activationStartsPerClient', key: '10.0.0.1' }).ok).toBe(true);
     expect(ra.consume({ bucket: 'activationStartsPerClient', key: '10.0.0.1' }).ok).toBe(true);
     a.db.close();
-    const reopened = new RateLimiter(new Database(file), now, rule);
+    const reopened = new RateLimiter(openDatabase(file), now, rule);
     expect(reopened.consume({ bucket: 'activationStartsPerClient', key: '10.0.0.1' }).ok).toBe(true);
     expect(rb.consume({ bucket: 'activationStartsPerClient', key: '10.0.0.1' })).toMatchObject({ ok: false, retryAfterSeconds: 60 });
   });

@@ -45,24 +45,7 @@ export type BackoffBucket = 'wrongCodes' | 'wrongPasswords';
 
 export type Decision = { ok: true } | { ok: false; retryAfterSeconds: number; bucket: string };
 
-/** The tables this module needs; also shipped as a numbered migration of the API. */
-export const RATE_LIMIT_SCHEMA = `
-CREATE TABLE IF NOT EXISTS rate_limit_hits (
-  bucket TEXT NOT NULL,
-  key TEXT NOT NULL,
-  window_start INTEGER NOT NULL,
-  count INTEGER NOT NULL CHECK (count >= 1),
-  PRIMARY KEY (bucket, key)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rate_limit_failures (
-  bucket TEXT NOT NULL,
-  key TEXT NOT NULL,
-  failures INTEGER NOT NULL CHECK (failures >= 1),
-  last_failure_at INTEGER NOT NULL,
-  blocked_until INTEGER NOT NULL,
-  PRIMARY KEY (bucket, key)
-) WITHOUT ROWID;
-`;
+// Its tables (rate_limit_hits, rate_limit_failures) come with migration 002.
 
 /** Keys are hashed so the table holds no email addresses, usernames or client addresses. */
 function hashKey(key: string): string {
