@@ -7,6 +7,9 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { EXTENSION_DIR, launchWithExtension } from '../test/support/browser';
 
+/** The extension's `chrome` global, as seen inside the service worker we evaluate in. */
+declare const chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>>; clear(): Promise<void> } } };
+
 const OPENS = Number(process.env.POPUP_BENCH_OPENS ?? 20);
 const TARGET_KB = 40;
 

@@ -11,6 +11,9 @@ import { launchWithExtension, openExtensionPage, type ExtensionBrowser } from '.
 import { createInstance, spiCall } from './support/marketplace';
 import { startSmtp, type SmtpSink } from './support/smtp';
 
+/** The extension's `chrome` global, as seen inside the service worker we evaluate in. */
+declare const chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>>; clear(): Promise<void> } } };
+
 const SPI_KEY = 'e2e-spi-key-wizard-0123456789';
 const SHOTS = resolve(import.meta.dirname, '../docs/screenshots');
 const PASSWORD = 'Sup3r-secret-pw';

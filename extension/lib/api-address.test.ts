@@ -1,0 +1,20 @@
+import { expect, test } from 'vitest';
+import { checkApiAddress, originPattern } from './api-address';
+
+test('loopback may be plain http and needs no extra permission', () => {
+  expect(checkApiAddress('http://127.0.0.1:8787/')).toEqual({ ok: true, url: 'http://127.0.0.1:8787', origin: 'http://127.0.0.1:8787', needsPermission: false });
+  expect(checkApiAddress('http://localhost:3000')).toMatchObject({ ok: true, needsPermission: false });
+});
+
+test('any other address must be https, and asks for exactly its origin', () => {
+  expect(checkApiAddress('http://activator.example.com')).toEqual({ ok: false, reason: 'https' });
+  const c = checkApiAddress(' https://activator.example.com:8443/base/ ');
+  expect(c).toEqual({ ok: true, url: 'https://activator.example.com:8443/base', origin: 'https://activator.example.com:8443', needsPermission: true });
+  expect(originPattern('https://activator.example.com:8443')).toBe('https://activator.example.com:8443/*');
+});
+
+test('not a web address', () => {
+  for (const bad of ['', 'activator', 'ftp://x.example', 'https://u:p@x.example', 'https://x.example/?a=1', 'javascript:alert(1)']) {
+    expect(checkApiAddress(bad), bad).toMatchObject({ ok: false, reason: 'invalid' });
+  }
+});
