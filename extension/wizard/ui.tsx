@@ -40,6 +40,8 @@ interface FieldProps {
   label: string;
   type?: 'text' | 'password' | 'email' | 'tel';
   hint?: string;
+  /** Announce hint changes (e.g. "code sent to …") to screen readers. */
+  liveHint?: boolean;
   autoComplete?: string;
   inputMode?: 'numeric' | 'email' | 'tel' | 'text';
   readOnly?: boolean;
@@ -88,7 +90,7 @@ export function TextField(props: FieldProps) {
         {props.children}
       </div>
       {props.hint ? (
-        <p id={hintId} class="hint">
+        <p id={hintId} class="hint" aria-live={props.liveHint ? 'polite' : undefined}>
           {props.hint}
         </p>
       ) : null}
@@ -171,7 +173,7 @@ export function CodeField({ p }: { p: StepProps }) {
   const wait = sent ? Math.max(0, Math.ceil((sent.resendAt - p.now) / 1000)) : 0;
   const sending = p.state.pending === 'send-code';
   return (
-    <TextField p={p} name="code" label={t('wizard_code')} inputMode="numeric" autoComplete="one-time-code" hint={sent ? t('wizard_code_sent_to', sent.sentTo) : t('wizard_code_hint')}>
+    <TextField p={p} name="code" label={t('wizard_code')} inputMode="numeric" autoComplete="one-time-code" liveHint hint={sent ? t('wizard_code_sent_to', sent.sentTo) : t('wizard_code_hint')}>
       <button type="button" name="sendCode" class="secondary" disabled={Boolean(p.state.pending) || wait > 0} onClick={() => p.run('send-code')}>
         {sending ? t('wizard_sending') : wait > 0 ? t('wizard_resend_in', String(wait)) : sent ? t('wizard_resend_code') : t('wizard_send_code')}
       </button>

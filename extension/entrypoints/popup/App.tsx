@@ -57,7 +57,6 @@ export function App({ bundles, initialSetting }: { bundles: Bundles; initialSett
       <main>
         <Wizard env={env} lang={lang} snapshot={snapshot} />
       </main>
-      <div class="sr-only" role="status" aria-live="polite" id="live" />
     </I18n.Provider>
   );
 }
