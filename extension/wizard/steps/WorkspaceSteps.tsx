@@ -41,7 +41,7 @@ export function WorkspaceChoose({ p, lang }: { p: StepProps; lang: string }) {
         ))}
       </fieldset>
       <FieldError p={p} name="workspaceId" />
-      {list && list.length > 0 ? (
+      {list?.some((w) => w.bindable) ? (
         <Actions>
           <SubmitButton p={p} name="bindWorkspace" label={t('wizard_bind')} onClick={() => p.dispatch({ type: 'ask-confirm-bind' })} />
         </Actions>
