@@ -11,9 +11,17 @@ import { marketplaceRoutes } from './marketplace/route';
 import { activationRoutes } from './routes/activations';
 import { metaRoutes } from './routes/meta';
 import { sessionRoutes } from './routes/sessions';
-import { httpGuards } from './security/http';
+import { createMiddleware } from 'hono/factory';
+import type { SiteCode } from '../shared/sites';
+import { withAuditContext } from './db/audit-context';
+import { LifecycleRepository } from './db/repositories/lifecycle';
+import { landingRoutes } from './routes/landing';
+import { clientAddress, httpGuards } from './security/http';
+import { RateLimiter, type RateLimitConfig } from './security/rate-limit';
 import { ActivationService } from './services/activations';
 import { CodeService } from './services/codes';
+import { FreeLoginService } from './services/free-login';
+import { LifecycleService } from './services/lifecycle';
 import { MarketplaceService } from './services/marketplace';
 import { SessionService } from './services/sessions';
 
@@ -34,6 +42,12 @@ export interface AppDeps {
   /** Key for hashing verification codes; derived from the SPI key when not given. */
   codeSecret?: string;
   log?: (line: string) => void;
+  /** Overrides of the default limits (security/rate-limit.ts). */
+  rateLimits?: Partial<RateLimitConfig>;
+  /** Reverse proxies in front of the API whose X-Forwarded-For is believed (TRUST_PROXY); 0 = none. */
+  trustProxy?: number;
+  /** The site of activations started by free login (the marketplace does not say). */
+  freeLoginSite?: SiteCode;
 }
 
 
@@ -41,28 +55,46 @@ const fail = (c: Context, code: ErrorCode, message: string, details?: unknown) =
   c.json(errorBody(code, message, details), ERROR_STATUS[code] as ContentfulStatusCode);
 
 
-export function createApp(deps: AppDeps) {
+/** The app and the upkeep the server runs on a timer (releases due, stale counters and tokens dropped). */
+export function createApi(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? console.log;
   const repos = createRepositories(deps.db);
   const mailer = deps.mailer ?? outboxMailer(repos.outbox, log, now);
   const codeSecret = deps.codeSecret ?? createHmac('sha256', deps.spiKey).update('verification-codes').digest('hex');
-  const codes = new CodeService(repos, mailer, codeSecret, now);
-  const activations = new ActivationService(repos, codes, now);
-  const sessions = new SessionService(repos);
+  const limiter = new RateLimiter(deps.db, now, deps.rateLimits);
+  const lifecycleRepo = new LifecycleRepository(deps.db);
+  const lifecycle = new LifecycleService(repos, lifecycleRepo, mailer, now, log);
+  const codes = new CodeService(repos, mailer, codeSecret, now, limiter);
+  const activations = new ActivationService(repos, codes, now, lifecycle);
+  const sessions = new SessionService(repos, limiter);
   const publicUrl = (deps.publicUrl ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
-  const marketplace = new MarketplaceService(repos, publicUrl, now);
+  const marketplace = new MarketplaceService(repos, publicUrl, now, lifecycle, lifecycleRepo, log);
+  const freeLogin = new FreeLoginService(repos, lifecycleRepo, lifecycle, activations, publicUrl, deps.freeLoginSite ?? 'cn1', now);
+  marketplace.useFreeLogin(freeLogin);
+
+  const startLimit = createMiddleware(async (c, next) => {
+    const d = limiter.consume({ bucket: 'activationStartsPerClient', key: clientAddress(c, deps.trustProxy ?? 0) });
+    if (!d.ok) {
+      throw new ApiError('RATE_LIMITED', `Too many activations started from your address; try again in ${d.retryAfterSeconds} s`,
+        { retryAfterSeconds: d.retryAfterSeconds }, { 'Retry-After': String(d.retryAfterSeconds) });
+    }
+    await next();
+  });
 
   const api = new Hono()
     .route('/', metaRoutes())
-    .route('/activations', activationRoutes(activations))
+    .route('/activations', activationRoutes(activations, startLimit))
     .route('/sessions', sessionRoutes(sessions));
 
   const guards = httpGuards({ allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog });
   const app = new Hono()
     .use('*', ...guards)
+    // Every write below is attributed, in the audit trail, to the request that made it.
+    .use('*', (c, next) => withAuditContext({ requestId: c.get('requestId'), now }, () => next()))
     .route('/api/v1', api)
-    .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey));
+    .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey))
+    .route('/activate', landingRoutes({ repos, activations, lifecycle: lifecycleRepo, apiOrigin: new URL(publicUrl).origin, now }));
 
   // Route patterns, to tell "no such path" (404) from "no such method on this path" (405).
   const patterns = app.routes
@@ -97,7 +129,16 @@ export function createApp(deps: AppDeps) {
     return fail(c, 'INTERNAL', 'Something went wrong on our side');
   });
 
-  return app;
+  const maintenance = () => {
+    lifecycle.sweep();
+    limiter.sweep();
+    freeLogin.forgetOldTokens();
+  };
+  return { app, maintenance, sweep: () => lifecycle.sweep() };
+}
+
+export function createApp(deps: AppDeps) {
+  return createApi(deps).app;
 }
 
 export type AppType = ReturnType<typeof createApp>;

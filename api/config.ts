@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must look like smtp://user:pass@host:587 or smtps://host:465' }).optional(),
   MAIL_FROM: z.string().min(3).default('Guance Activator <no-reply@localhost>'),
   PUBLIC_URL: HttpUrl.optional(),
+  TRUST_PROXY: z.coerce.number({ error: 'must be a number' }).int('must be a whole number')
+    .min(0, 'must be 0 (no proxy) or the number of reverse proxies in front of the API').max(5, 'must be at most 5').default(0),
   ALLOWED_ORIGINS: z.string().default('').transform((s, ctx) => {
     const list = s.split(',').map((x) => x.trim()).filter(Boolean);
     for (const o of list) {
@@ -36,6 +38,8 @@ export interface Config {
   MAIL_FROM: string;
   PUBLIC_URL: string;
   ALLOWED_ORIGINS: string[];
+  /** Reverse proxies in front of the API: their X-Forwarded-For names the client (rate limits). */
+  TRUST_PROXY: number;
 }
 
 export class ConfigError extends Error {

@@ -2,13 +2,13 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './lib/errors';
-import { randomDigits, setup } from './test-support';
+import { MANY_BUYERS, randomDigits, setup } from './test-support';
 
 const N = 20;
 
 describe('races: exactly one wins, the others get the 409', () => {
   it('20 registrations of one username through a real listening server', async () => {
-    const ctx = setup();
+    const ctx = setup({ rateLimits: MANY_BUYERS });
     const acts: { a: Awaited<ReturnType<typeof ctx.start>>; code: string; email: string }[] = [];
     for (let i = 0; i < N; i++) {
       const a = await ctx.start(randomDigits(16));
@@ -40,7 +40,7 @@ describe('races: exactly one wins, the others get the 409', () => {
   });
 
   it('20 activations binding one workspace', async () => {
-    const ctx = setup();
+    const ctx = setup({ rateLimits: MANY_BUYERS });
     const first = await ctx.start();
     const { res } = await ctx.register('wanda', 'wanda@example.com', first);
     const workspaceId = res.body.activation.workspace.id as string;
@@ -65,7 +65,7 @@ describe('races: exactly one wins, the others get the 409', () => {
   });
 
   it('20 activations of one cloud account binding different Billing Center accounts', async () => {
-    const ctx = setup();
+    const ctx = setup({ rateLimits: MANY_BUYERS });
     const account = randomDigits(16);
     const acts: { a: Awaited<ReturnType<typeof ctx.start>>; code: string; username: string }[] = [];
     for (let i = 0; i < N; i++) {
@@ -84,7 +84,7 @@ describe('races: exactly one wins, the others get the 409', () => {
   // mostly meet the friendly pre-check. Another process (or connection) can still slip between
   // check and write; then the database constraint decides. These drive that path directly.
   it('the repositories map each unique constraint to its 409', () => {
-    const { repos } = setup();
+    const { repos } = setup({ rateLimits: MANY_BUYERS });
     const acct = { passwordHash: 'h', phone: null };
     repos.accounts.insertBilling({ ...acct, id: 'b1', username: 'Zed', email: 'z@x.io', companyName: null, contactName: null, industry: null }, 0);
     const code = (fn: () => void) => {

@@ -1,6 +1,6 @@
 // `npm run api`: the companion API on HOST:PORT with the SQLite file at DATABASE_PATH.
 import { serve } from '@hono/node-server';
-import { createApp } from './app';
+import { createApi } from './app';
 import { ConfigError, loadConfig, resolveSpiKey, type Config } from './config';
 import { DatabaseTooNewError, openDatabase, startCheckpointer, type Db } from './db/connection';
 import { createRepositories } from './db/repositories';
@@ -31,11 +31,15 @@ const stopCheckpointer = startCheckpointer(db);
 const spiKey = resolveSpiKey(config);
 const mailer = config.SMTP_URL
   ? smtpMailer(config.SMTP_URL, config.MAIL_FROM)
-  : outboxMailer(createRepositories(db).outbox);
-if (!config.SMTP_URL) console.log('SMTP_URL is not set: mail goes to the outbox table and verification codes are printed here');
+  : outboxMailer(createRepositories(db).outbox, console.log, Date.now, config.NODE_ENV === 'development');
+if (!config.SMTP_URL) {
+  console.log(config.NODE_ENV === 'development'
+    ? 'SMTP_URL is not set: mail goes to the outbox table and, in development only, verification codes are printed here'
+    : 'SMTP_URL is not set: mail goes to the outbox table (codes are never printed outside development)');
+}
 
-const app = createApp({
-  db, spiKey, mailer, publicUrl: config.PUBLIC_URL, allowedOrigins: config.ALLOWED_ORIGINS,
+const { app, maintenance } = createApi({
+  db, spiKey, mailer, publicUrl: config.PUBLIC_URL, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY,
   // Straight to the stream: console.log's formatting and colour checks cost more than the line.
   accessLog: (line) => process.stdout.write(`${line}\n`),
 });
@@ -48,7 +52,21 @@ server.on('error', (e: NodeJS.ErrnoException) => {
   fatal(e.code === 'EADDRINUSE' ? `Port ${config.PORT} on ${config.HOST} is in use: set PORT to another one` : `Server error: ${e.message}`);
 });
 
+// Upkeep: instances whose 14 frozen days ran out move their workspaces to Billing Center settlement
+// (reads do it too, so nothing waits on this timer), stale rate-limit rows and free-login tokens go.
+const upkeep = () => {
+  try {
+    maintenance();
+  } catch (e) {
+    console.error(`upkeep failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+};
+upkeep();
+const upkeepTimer = setInterval(upkeep, 60_000);
+upkeepTimer.unref();
+
 function shutdown() {
+  clearInterval(upkeepTimer);
   server.close(() => {
     void stopCheckpointer().then(() => {
       db.close();

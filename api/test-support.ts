@@ -1,12 +1,22 @@
 // Shared set-up for the API's tests: a real app on an in-memory database, a clock the test moves,
 // and helpers that walk the flow through HTTP like a client would.
-import { createApp, type AppDeps } from './app';
+import { createApi, type AppDeps } from './app';
 import { openDatabase } from './db/connection';
 import { createRepositories } from './db/repositories';
 import { signSpiParams } from './marketplace/signature';
 
 export const SPI_KEY = 'test-spi-key-0123456789';
 export const PASSWORD = 'correct horse 42';
+
+/**
+ * For tests where this one in-process client plays dozens of buyers at once (every app.request
+ * comes from the same "address"): room for them under the per-client and per-address limits.
+ * The limits themselves are tested with their defaults in security/abuse.test.ts.
+ */
+export const MANY_BUYERS = {
+  activationStartsPerClient: { limit: 1000, windowSeconds: 3600 },
+  codeSendsPerAddress: { limit: 1000, windowSeconds: 3600 },
+};
 
 /** A random 16-digit account ID (leading digit non-zero). */
 export const randomDigits = (n: number) =>
@@ -17,7 +27,7 @@ export function setup(extra: Partial<AppDeps> = {}) {
   let t = Date.parse('2026-01-15T08:00:00Z');
   const clock = { now: () => t, advance: (ms: number) => { t += ms; } };
   const logs: string[] = [];
-  const app = createApp({ db, spiKey: SPI_KEY, publicUrl: 'https://activator.test', now: clock.now, log: (l) => logs.push(l), ...extra });
+  const { app, sweep } = createApi({ db, spiKey: SPI_KEY, publicUrl: 'https://activator.test', now: clock.now, log: (l) => logs.push(l), ...extra });
   const repos = createRepositories(db);
 
   const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as any, headers: res.headers });
@@ -83,5 +93,5 @@ export function setup(extra: Partial<AppDeps> = {}) {
     return { act: a, res: r };
   };
 
-  return { db, app, repos, clock, logs, spi, createInstance, call, start, lastCode, codeFor, registrationBody, register };
+  return { db, app, sweep, repos, clock, logs, spi, createInstance, call, start, lastCode, codeFor, registrationBody, register };
 }

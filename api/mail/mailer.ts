@@ -23,15 +23,22 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
 }
 
 /**
- * Without SMTP: keep the message in the outbox table and print it, so one person on one machine
- * can walk the whole flow (the code appears in the server log).
+ * Without SMTP: keep the message in the outbox table. With `echo` (development only: `npm start`
+ * on one machine, no mail server) the message, code included, is also printed so one person can
+ * walk the whole flow. Anywhere else a code must never reach a log: only the fact is printed.
  */
 export function outboxMailer(outbox: OutboxRepository, log: (line: string) => void = console.log,
-  now: () => number = Date.now): Mailer {
+  now: () => number = Date.now, echo = false): Mailer {
   return {
     async send(m) {
       outbox.add(m.to, m.subject, m.text, now());
-      log(`[mail → ${m.to}] ${m.subject}\n${m.text.replace(/^/gm, '    ')}`);
+      if (echo) log(`[mail → ${m.to}] ${m.subject}\n${m.text.replace(/^/gm, '    ')}`);
+      else log(`[mail → ${maskAddress(m.to)}] kept in the outbox table (no SMTP_URL)`);
     },
   };
+}
+
+function maskAddress(a: string): string {
+  const at = a.lastIndexOf('@');
+  return at > 0 ? `${a[0]}***${a.slice(at)}` : '***';
 }

@@ -53,8 +53,13 @@ describe('every route under generated input', () => {
         expect(res.status, `${r.method} ${r.path}`).toBeLessThan(500);
         const text = await res.text();
         if (res.status >= 400 && r.method !== 'HEAD') {
-          const parsed = JSON.parse(text) as unknown;
-          expect(isApiErrorBody(parsed), text).toBe(true);
+          if (/text\/html/.test(res.headers.get('Content-Type') ?? '')) {
+            // Pages are for people: the landing page, and free login's refusals to a browser.
+            const forBrowser = r.path.startsWith('/activate/') || (r.path.startsWith('/marketplace/') && /text\/html/.test(r.headers.Accept ?? ''));
+            expect(forBrowser, `${r.method} ${r.path} answered HTML`).toBe(true);
+          } else {
+            expect(isApiErrorBody(JSON.parse(text) as unknown), text).toBe(true);
+          }
         }
         if (res.status >= 400) expect(domainSnapshot(s.db), `${r.method} ${r.path} → ${res.status}`).toBe(before);
         expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');

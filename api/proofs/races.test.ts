@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../lib/crypto';
-import { setup } from '../test-support';
+import { MANY_BUYERS, setup } from '../test-support';
 
 const N = 20;
 const HOUR = 3600_000;
@@ -36,7 +36,7 @@ function outcome(results: Array<{ status: number; body: { error?: { code: string
 
 describe(`${N} concurrent attempts, one winner`, () => {
   it('take the same username', async () => {
-    const s = setup();
+    const s = setup({ rateLimits: MANY_BUYERS });
     const acts = [];
     for (let i = 0; i < N; i++) {
       const a = await s.start(account(i), String(800000 + i));
@@ -55,7 +55,7 @@ describe(`${N} concurrent attempts, one winner`, () => {
   });
 
   it('bind the same workspace', async () => {
-    const s = setup();
+    const s = setup({ rateLimits: MANY_BUYERS });
     const { act: owner } = await s.register('ws_owner', 'owner@example.com');
     const billingId = idOf(s, 'billing_accounts', 'ws_owner');
     const guanceId = idOf(s, 'guance_accounts', 'ws_owner');
@@ -77,7 +77,7 @@ describe(`${N} concurrent attempts, one winner`, () => {
   });
 
   it('link the same cloud account to different Billing Center accounts', async () => {
-    const s = setup();
+    const s = setup({ rateLimits: MANY_BUYERS });
     for (let i = 0; i < N; i++) {
       await s.register(`owner_${i}`, `owner${i}@example.com`, await s.start(account(100 + i), String(820000 + i)));
     }

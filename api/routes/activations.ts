@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import {
   BindBillingAccountBody, BindWorkspaceBody, CreateWorkspaceBody, RegistrationBody, SendCodeBody, StartActivationBody,
@@ -8,7 +9,7 @@ import { validate } from '../lib/validate';
 import type { ActivationService } from '../services/activations';
 
 /** `/api/v1/activations`: the wizard. Everything under `/:id` needs that activation's bearer token. */
-export function activationRoutes(svc: ActivationService) {
+export function activationRoutes(svc: ActivationService, startLimit: MiddlewareHandler = async (_c, next) => next()) {
   const auth = createMiddleware<{ Variables: { activation: ActivationRecord } }>(async (c, next) => {
     const header = c.req.header('Authorization');
     const token = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
@@ -17,7 +18,7 @@ export function activationRoutes(svc: ActivationService) {
   });
 
   return new Hono()
-    .post('/', validate('json', StartActivationBody), (c) => c.json(svc.start(c.req.valid('json')), 201))
+    .post('/', validate('json', StartActivationBody), startLimit, (c) => c.json(svc.start(c.req.valid('json')), 201))
     .get('/:id', auth, (c) => c.json({ activation: svc.view(c.var.activation) }, 200))
     .post('/:id/verification-codes', auth, validate('json', SendCodeBody), async (c) =>
       c.json(await svc.sendCode(c.var.activation, c.req.valid('json')), 202))

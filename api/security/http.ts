@@ -73,6 +73,8 @@ export function httpGuards(opts: HttpGuardOptions): MiddlewareHandler[] {
       referrerPolicy: 'no-referrer',
       crossOriginResourcePolicy: 'same-origin',
       strictTransportSecurity: 'max-age=31536000; includeSubDomains',
+      // A header a handler set (the landing page's CSP) stays; the rest are filled in.
+      overwrite: false,
     }),
     async (c, next) => {
       // Answers carry tokens and personal data: no cache keeps them.

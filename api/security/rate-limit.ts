@@ -32,11 +32,14 @@ export interface RateLimitConfig {
   wrongPasswords: BackoffRule;
 }
 
+// A person resends a code a few times and starts a handful of activations; a company behind one
+// NAT address a few dozen. Wrong codes: the first 5 cost nothing (each code itself dies after 5
+// wrong tries), later ones, across new codes, wait longer and longer.
 export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
-  codeSendsPerAddress: { limit: 5, windowSeconds: 3600 },
-  codeSendsPerActivation: { limit: 10, windowSeconds: 3600 },
+  codeSendsPerAddress: { limit: 10, windowSeconds: 3600 },
+  codeSendsPerActivation: { limit: 20, windowSeconds: 3600 },
   activationStartsPerClient: { limit: 30, windowSeconds: 3600 },
-  wrongCodes: { freeFailures: 3, baseDelaySeconds: 2, maxDelaySeconds: 900, resetAfterSeconds: 3600 },
+  wrongCodes: { freeFailures: 5, baseDelaySeconds: 2, maxDelaySeconds: 900, resetAfterSeconds: 3600 },
   wrongPasswords: { freeFailures: 3, baseDelaySeconds: 2, maxDelaySeconds: 900, resetAfterSeconds: 3600 },
 };
 

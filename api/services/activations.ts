@@ -9,6 +9,7 @@ import type { WorkspaceRecord } from '../db/repositories/workspaces';
 import { equalHex, hashPassword, newId, newToken, sha256 } from '../lib/crypto';
 import { ApiError } from '../lib/errors';
 import type { CodeService } from './codes';
+import type { LifecycleService } from './lifecycle';
 
 export const ACTIVATION_TTL_MS = 24 * 60 * 60_000;
 
@@ -20,16 +21,25 @@ export class ActivationService {
     private readonly repos: Repositories,
     private readonly codes: CodeService,
     private readonly now: () => number,
+    /** Freezes and releases; also explains to the user what to do about an instance that is not active. */
+    private readonly lifecycle?: LifecycleService,
   ) {}
 
+  /** Releases whatever finished its countdown before we read an instance's status. */
+  private sweep(): void {
+    this.lifecycle?.sweep();
+  }
+
   start(body: StartActivationBody): { activation: Activation; token: string } {
+    this.sweep();
     const instance = this.repos.instances.get(body.instanceId);
     if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'The marketplace has not told us about this instance', { field: 'instanceId' });
     if (instance.accountId !== body.accountId) {
       throw new ApiError('INSTANCE_ACCOUNT_MISMATCH', 'This instance belongs to another Alibaba Cloud account', { field: 'instanceId' });
     }
     if (instance.status !== 'active') {
-      throw new ApiError('INSTANCE_NOT_ACTIVE', `This instance is ${instance.status}`, { field: 'instanceId', status: instance.status });
+      throw this.lifecycle?.notActive(instance)
+        ?? new ApiError('INSTANCE_NOT_ACTIVE', `This instance is ${instance.status}`, { field: 'instanceId', status: instance.status });
     }
     const now = this.now();
     const token = newToken();
@@ -71,6 +81,7 @@ export class ActivationService {
       workspace: ws ? { id: ws.id, name: ws.name, site: ws.site, language: ws.language } : null,
       loginUrl: act.state === 'activated' && ws ? siteInfo(ws.site).loginUrl : null,
       expiresAt: new Date(act.expiresAt).toISOString(),
+      verified: this.lifecycle?.isVerified(act.id) ?? false,
     };
   }
 
@@ -86,7 +97,9 @@ export class ActivationService {
 
   /** The instance must still be active for anything to be settled through it. */
   private requireActiveInstance(act: ActivationRecord): void {
+    this.sweep();
     const instance = this.repos.instances.get(act.instanceId);
+    if (instance && instance.status !== 'active' && this.lifecycle) throw this.lifecycle.notActive(instance);
     if (!instance || instance.status !== 'active') {
       throw new ApiError('INSTANCE_NOT_ACTIVE', `This instance is ${instance?.status ?? 'gone'}`, { status: instance?.status });
     }
@@ -194,6 +207,7 @@ export class ActivationService {
 
   listWorkspaces(act: ActivationRecord): { workspaces: WorkspaceListItem[] } {
     this.requireState(act, 'needs-workspace', 'activated');
+    this.sweep();
     const list = this.repos.workspaces.ofBillingAccount(act.billingAccountId!);
     return {
       workspaces: list.map((w) => ({

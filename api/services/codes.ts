@@ -5,6 +5,7 @@ import { equalHex, hashCode, newCode } from '../lib/crypto';
 import { ApiError } from '../lib/errors';
 import { codeMessage, maskEmail } from '../mail/messages';
 import type { Mailer } from '../mail/mailer';
+import type { RateLimiter } from '../security/rate-limit';
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const RESEND_WAIT_MS = 60_000;
@@ -17,6 +18,7 @@ export class CodeService {
     private readonly mailer: Mailer,
     private readonly secret: string,
     private readonly now: () => number,
+    private readonly limiter?: RateLimiter,
   ) {}
 
   async send(purpose: CodePurpose, address: string, activationId: string) {
@@ -26,6 +28,16 @@ export class CodeService {
       const retryAfter = Math.ceil((live.sentAt + RESEND_WAIT_MS - now) / 1000);
       throw new ApiError('RATE_LIMITED', `A code was sent moments ago; ask again in ${retryAfter} s`,
         { retryAfterSeconds: retryAfter }, { 'Retry-After': String(retryAfter) });
+    }
+    // Per address (a mailbox flooded from many activations) and per activation (one activation
+    // mailing many addresses), counted only for sends that would otherwise go out.
+    const limit = this.limiter?.consume(
+      { bucket: 'codeSendsPerAddress', key: address },
+      { bucket: 'codeSendsPerActivation', key: activationId },
+    );
+    if (limit && !limit.ok) {
+      throw new ApiError('RATE_LIMITED', `Too many codes were sent; ask again in ${limit.retryAfterSeconds} s`,
+        { retryAfterSeconds: limit.retryAfterSeconds }, { 'Retry-After': String(limit.retryAfterSeconds) });
     }
     const code = newCode();
     const record = { purpose, address, codeHash: hashCode(this.secret, purpose, address, code), sentAt: now, expiresAt: now + CODE_TTL_MS };
@@ -50,6 +62,13 @@ export class CodeService {
     if (!rec) {
       throw new ApiError('CODE_INVALID', 'No code is waiting for this address; ask for one', { field: 'code', reason: 'no-code' });
     }
+    // Wrong codes for this address, over every code it was sent: each one past the first few
+    // makes the next try wait longer.
+    const wait = this.limiter?.check('wrongCodes', address);
+    if (wait && !wait.ok) {
+      throw new ApiError('TOO_MANY_ATTEMPTS', `Too many wrong codes; try again in ${wait.retryAfterSeconds} s`,
+        { field: 'code', retryAfterSeconds: wait.retryAfterSeconds }, { 'Retry-After': String(wait.retryAfterSeconds) });
+    }
     if (rec.failedTries >= MAX_FAILED_TRIES) {
       throw new ApiError('TOO_MANY_ATTEMPTS', 'Too many wrong codes; ask for a new one', { field: 'code' });
     }
@@ -58,9 +77,11 @@ export class CodeService {
     }
     if (!equalHex(hashCode(this.secret, purpose, address, code), rec.codeHash)) {
       this.repos.codes.recordFailure(rec);
+      this.limiter?.fail('wrongCodes', address);
       const attemptsLeft = Math.max(0, MAX_FAILED_TRIES - rec.failedTries - 1);
       throw new ApiError('CODE_INVALID', 'This code is not right', { field: 'code', attemptsLeft });
     }
+    this.limiter?.succeed('wrongCodes', address);
     return rec;
   }
 

@@ -36,7 +36,6 @@ export class FreeLoginService {
         ? new ApiError('VALIDATION_FAILED', 'timeStamp must be yyyy-MM-dd HH:mm:ss (Beijing time)', [{ path: 'timeStamp', message: 'Bad time stamp' }])
         : new ApiError('CODE_EXPIRED', 'This login link is too old (or from the future); click Login Directly again', { reason: stamp.reason });
     }
-    this.lifecycle.sweep();
     return this.repos.tx(() => {
       const instance = this.repos.instances.get(instanceId);
       if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'The marketplace has not told us about this instance yet; try again in a minute', { instanceId });

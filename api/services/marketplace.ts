@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { Repositories } from '../db/repositories';
-import type { InstanceStatus } from '../db/repositories/instances';
+import type { LifecycleRepository } from '../db/repositories/lifecycle';
 import { ApiError } from '../lib/errors';
+import type { MailMessage } from '../mail/mailer';
+import type { FreeLoginService } from './free-login';
+import type { LifecycleService } from './lifecycle';
 
 const Digits = (max: number) => z.string().regex(new RegExp(`^\\d{1,${max}}$`));
 const DateTime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'expected yyyy-MM-dd HH:mm:ss');
@@ -17,32 +20,75 @@ const ACTIONS = {
   upgradeInstance: z.object({ instanceId: Digits(20), skuId: Text.min(1), orderId: Text.optional(), expiredOn: DateTime.optional() }),
   expiredInstance: z.object({ instanceId: Digits(20) }),
   releaseInstance: z.object({ instanceId: Digits(20), isRefund: z.enum(['true', 'false']).optional() }),
+  verify: z.object({ instanceId: Digits(20), timeStamp: Text }),
 } as const;
 type Action = keyof typeof ACTIONS;
 
-export interface SpiAnswer { status: 200 | 400 | 403 | 404 | 409; body: unknown }
+export interface SpiAnswer {
+  status: 200 | 302 | 400 | 403 | 404 | 409 | 410 | 503;
+  body: unknown;
+  /** Free login: where to send the browser. */
+  location?: string;
+}
+
+interface Outcome { body: unknown; replayed?: boolean; location?: string }
 
 /** What the marketplace's calls do to our instances. The caller has already checked the signature. */
 export class MarketplaceService {
+  private freeLogin?: FreeLoginService;
+
   constructor(
     private readonly repos: Repositories,
     private readonly publicUrl: string,
     private readonly now: () => number,
+    private readonly lifecycle: LifecycleService,
+    private readonly lifecycleRepo: LifecycleRepository,
+    private readonly log: (line: string) => void = console.error,
   ) {}
 
-  /** Runs one signed call and keeps it (token removed) in the call log, whatever the outcome. */
-  handle(params: Record<string, string>): SpiAnswer {
-    return this.repos.tx(() => this.handleInTx(params));
+  /** Free login needs the activation service, which is built after this one. */
+  useFreeLogin(f: FreeLoginService): void {
+    this.freeLogin = f;
   }
 
-  private handleInTx(params: Record<string, string>): SpiAnswer {
+  /**
+   * Runs one signed call and keeps it (token removed) in the call log, whatever the outcome.
+   * A fault on our side is answered so the marketplace retries (instanceId "0" for createInstance,
+   * 503 for the rest), with the call kept in the pending table so it is not lost either way.
+   */
+  handle(params: Record<string, string>): SpiAnswer {
+    this.lifecycle.sweep();
+    const mail: MailMessage[] = [];
+    try {
+      const answer = this.repos.tx(() => this.handleInTx(params, mail));
+      this.lifecycle.send(mail);
+      return answer;
+    } catch (e) {
+      if (e instanceof ApiError) throw e;
+      this.log(`SPI ${params.action ?? '?'} failed on our side: ${e instanceof Error ? e.message : String(e)}`);
+      const instanceId = params.instanceId ?? params.orderBizId;
+      try {
+        if (instanceId && /^\d{1,20}$/.test(instanceId) && params.action) {
+          const { token: _t, ...kept } = params;
+          this.lifecycleRepo.recordPending(params.action, instanceId, kept, this.now());
+        }
+      } catch {
+        // the database itself is failing; the marketplace's retry is what remains
+      }
+      return params.action === 'createInstance'
+        ? { status: 200, body: { instanceId: '0' } }
+        : { status: 503, body: { error: { code: 'SERVICE_UNAVAILABLE', message: 'Try again later' } } };
+    }
+  }
+
+  private handleInTx(params: Record<string, string>, mail: MailMessage[]): SpiAnswer {
     const { token: _token, ...logged } = params;
     const now = this.now();
     let answer: SpiAnswer;
     let outcome = 'ok';
     try {
-      const r = this.dispatch(params, now);
-      answer = { status: 200, body: r.body };
+      const r = this.dispatch(params, now, mail);
+      answer = r.location ? { status: 302, body: null, location: r.location } : { status: 200, body: r.body };
       if (r.replayed) outcome = 'replayed';
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
@@ -57,7 +103,7 @@ export class MarketplaceService {
     return answer;
   }
 
-  private dispatch(params: Record<string, string>, now: number): { body: unknown; replayed?: boolean } {
+  private dispatch(params: Record<string, string>, now: number, mail: MailMessage[]): Outcome {
     const action = params.action;
     if (!action || !Object.hasOwn(ACTIONS, action)) {
       throw new ApiError('BAD_REQUEST', `Unknown action ${JSON.stringify(action ?? '')}`, { supported: Object.keys(ACTIONS) });
@@ -68,6 +114,12 @@ export class MarketplaceService {
     }
     const p = parsed.data as Record<string, string | undefined>;
     const instances = this.repos.instances;
+
+    if (action === 'verify') {
+      if (!this.freeLogin) throw new ApiError('NOT_FOUND', 'Free login is not available here');
+      const r = this.freeLogin.verify(params);
+      return { body: null, location: r.location };
+    }
 
     if (action === 'createInstance') {
       const id = p.orderBizId!;
@@ -83,29 +135,46 @@ export class MarketplaceService {
         id, accountId: p.aliUid!, orderId: p.orderId ?? null, productCode: p.productCode!, skuId: p.skuId ?? null,
         trial: p.trial === 'true', template: p.template ?? null, expiredOn: p.expiredOn ?? null,
       }, now);
+      // Calls that arrived before this one are applied now, in the order they came.
+      for (const pending of this.lifecycleRepo.openPending(id)) {
+        let result = 'ok';
+        try {
+          this.dispatch(pending.params, now, mail);
+        } catch (e) {
+          if (!(e instanceof ApiError)) throw e;
+          result = e.code;
+        }
+        this.lifecycleRepo.resolvePending(pending.id, now, result);
+      }
       return { body: answer };
     }
 
     const id = p.instanceId!;
     const instance = instances.get(id);
-    if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'No such instance', { instanceId: id });
-    const set = (change: { status?: InstanceStatus; expiredOn?: string; skuId?: string; orderId?: string }) => {
-      instances.update(id, change, now);
-      return { body: { success: true } };
-    };
-    switch (action as Exclude<Action, 'createInstance'>) {
+    if (!instance) {
+      // Probably ahead of its createInstance: keep it, and say "not found" so the marketplace retries.
+      this.lifecycleRepo.recordPending(action, id, Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'token')), now);
+      throw new ApiError('INSTANCE_NOT_FOUND', 'No such instance yet; the call is kept and applied when the instance is created', { instanceId: id });
+    }
+    switch (action as Exclude<Action, 'createInstance' | 'verify'>) {
       case 'renewInstance':
-        if (instance.status === 'released') throw new ApiError('INSTANCE_NOT_ACTIVE', 'A released instance cannot be renewed');
-        // Renewal of a frozen (expired) instance thaws it.
-        return set({ status: 'active', expiredOn: p.expiredOn, orderId: p.orderId });
+        this.lifecycle.renew(instance, { expiredOn: p.expiredOn, orderId: p.orderId }, now);
+        return { body: { success: true } };
       case 'upgradeInstance':
         if (instance.status === 'released') throw new ApiError('INSTANCE_NOT_ACTIVE', 'A released instance cannot be upgraded');
-        return set({ skuId: p.skuId, expiredOn: p.expiredOn, orderId: p.orderId });
-      case 'expiredInstance':
-        // Released is final; a late "expired" does not bring it back.
-        return instance.status === 'released' ? { body: { success: true }, replayed: true } : set({ status: 'expired' });
-      case 'releaseInstance':
-        return instance.status === 'released' ? { body: { success: true }, replayed: true } : set({ status: 'released' });
+        instances.update(id, { skuId: p.skuId, expiredOn: p.expiredOn, orderId: p.orderId }, now);
+        return { body: { success: true } };
+      case 'expiredInstance': {
+        // Released is final, and a repeated "expired" does not restart the countdown.
+        const r = this.lifecycle.expire(instance, now);
+        mail.push(...r.mail);
+        return { body: { success: true }, replayed: !r.changed };
+      }
+      case 'releaseInstance': {
+        const r = this.lifecycle.release(id, now, 'released');
+        mail.push(...r.mail);
+        return { body: { success: true }, replayed: !r.changed };
+      }
     }
   }
 }

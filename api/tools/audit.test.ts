@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { LifecycleRepository } from '../db/repositories/lifecycle';
+import { setup } from '../test-support';
+import { formatAudit } from './audit';
+
+describe('audit trail', () => {
+  it('records each change of link, settlement, instance and binding with the request that caused it', async () => {
+    const s = setup();
+    const created = await s.app.request(`/marketplace/aliyun?${new URLSearchParams((await import('../marketplace/signature')).signSpiParams({
+      action: 'createInstance', aliUid: '1234567890123456', orderBizId: '6001', productCode: 'cmgj00053362', skuId: 'payg',
+    }, 'test-spi-key-0123456789'))}`);
+    const createRequest = created.headers.get('X-Request-Id');
+    const act = await s.start('1234567890123456', '6002');
+    const code = await s.codeFor(act, { purpose: 'register', email: 'aud@example.com' }, 'aud@example.com');
+    const reg = await s.app.request(`/api/v1/activations/${act.id}/registration`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${act.token}` },
+      body: JSON.stringify(s.registrationBody('aud_user', 'aud@example.com', code)),
+    });
+    expect(reg.status).toBe(201);
+    const regRequest = reg.headers.get('X-Request-Id')!;
+    await s.spi({ action: 'releaseInstance', instanceId: '6002' });
+
+    const rows = new LifecycleRepository(s.db).auditOf('1234567890123456');
+    const what = rows.map((r) => `${r.entity}.${r.field}: ${r.oldValue ?? '-'} -> ${r.newValue ?? '-'}`);
+    expect(what).toEqual(expect.arrayContaining([
+      'instance.status: - -> active',
+      'link.billingAccount: - -> ' + rows.find((r) => r.entity === 'link')!.billingAccountId,
+      'settlement.settlement: direct -> marketplace:1234567890123456/6002',
+      'activation.state: needs-billing-account -> activated',
+      'instance.status: active -> released',
+      'settlement.settlement: marketplace:1234567890123456/6002 -> direct (released)',
+    ]));
+    expect(rows.find((r) => r.entity === 'instance' && r.entityId === '6001')!.requestId).toBe(createRequest);
+    const byReg = rows.filter((r) => r.requestId === regRequest).map((r) => r.entity);
+    expect(new Set(byReg)).toEqual(new Set(['link', 'settlement', 'activation']));
+    // The Billing Center account's history (by username) holds the same events.
+    expect(new LifecycleRepository(s.db).auditOf('aud_user').length).toBe(rows.length);
+    expect(formatAudit(rows)).toMatch(/instance 6002\s+status\s+active → released/);
+    // Append-only.
+    expect(() => s.db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+  });
+});
