@@ -14,7 +14,10 @@ afterEach(async () => {
 
 describe('SIGKILL under writes', () => {
   it('loses no acknowledged write and leaves an intact database', async () => {
-    const first = await startApiServer({ env: { ALIYUN_SPI_KEY: KEY } });
+    // TRUST_PROXY=1: each simulated client names its own address, so the per-client limit on
+    // activation starts applies per client (as behind a reverse proxy), not to the whole test.
+    const env = { ALIYUN_SPI_KEY: KEY, TRUST_PROXY: '1' };
+    const first = await startApiServer({ env });
     procs.push(first);
     const acknowledged: string[] = [];
     const acknowledgedActivations: string[] = [];
@@ -50,10 +53,11 @@ describe('SIGKILL under writes', () => {
     await first.stop('SIGKILL');
     await Promise.all(clients);
     expect(acknowledged.length).toBeGreaterThan(50);
+    expect(acknowledgedActivations.length).toBeGreaterThan(50);
     console.log(`crash: ${acknowledged.length} instances and ${acknowledgedActivations.length} activations acknowledged before SIGKILL`);
 
     // The WAL is still there, un-checkpointed: the restart must recover from it.
-    const second = await startApiServer({ databasePath: first.databasePath, env: { ALIYUN_SPI_KEY: KEY } });
+    const second = await startApiServer({ databasePath: first.databasePath, env });
     procs.push(second);
     const db = new Database(first.databasePath, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');

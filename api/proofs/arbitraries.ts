@@ -5,10 +5,13 @@
 import fc from 'fast-check';
 import { EXTENSION_ORIGINS } from '../../shared/extension-id';
 import { SITE_CODES } from '../../shared/sites';
+import { formatBeijingTime as beijing } from '../marketplace/free-login';
 import { signSpiParams } from '../marketplace/signature';
 
 export interface World {
   spiKey: string;
+  /** The app's clock. */
+  now: () => number;
   accountIds: string[];
   /** instanceIds[i] belongs to accountIds[i] (as far as both lists go). */
   instanceIds: string[];
@@ -158,7 +161,11 @@ export function arbitraries(w: World) {
     fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 }), { maxKeys: 6 }),
   ).map((p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])) as Record<string, string>);
 
-  const spi: fc.Arbitrary<GenRequest> = fc.tuple(spiParams, fc.constantFrom('signed', 'signed', 'unsigned', 'bad-token', 'repeated'), extraHeaders, fc.constantFrom('/marketplace/aliyun', '/marketplace/aliyun/login'))
+  // Free login with a well-formed call about a real instance, at times around now (the test clock).
+  const verifyParams = fc.tuple(fc.oneof(pick(w.instanceIds), instanceId), fc.integer({ min: -400, max: 400 }))
+    .map(([id, skew]) => ({ action: 'verify', instanceId: id, timeStamp: beijing(w.now() + skew * 1000) }));
+
+  const spi: fc.Arbitrary<GenRequest> = fc.tuple(fc.oneof(spiParams, verifyParams), fc.constantFrom('signed', 'signed', 'unsigned', 'bad-token', 'repeated'), extraHeaders, fc.constantFrom('/marketplace/aliyun', '/marketplace/aliyun/login'))
     .map(([p, how, extra, path]) => {
       let q: string;
       if (how === 'signed') q = new URLSearchParams(signSpiParams(p, w.spiKey)).toString();

@@ -24,6 +24,7 @@ async function buildWorld() {
   const ws = s.db.prepare('SELECT id FROM workspaces').pluck().all() as string[];
   const world: World = {
     spiKey: SPI_KEY,
+    now: s.clock.now,
     accountIds: [done.accountId, '6543210987654321', '1111222233334444'],
     instanceIds: [done.instanceId, '5550002', '5550003', '5550001'], // the first three belong to accountIds[i]
     activations: [done, waiting, fresh, old].map((a) => ({ id: a.id, token: a.token })),
