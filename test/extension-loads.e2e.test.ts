@@ -2,6 +2,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { EXTENSION_ID } from '../shared/extension-id';
 import { launchWithExtension, type ExtensionBrowser } from './support/browser';
 
+declare const chrome: { runtime: { getManifest(): { manifest_version: number; host_permissions?: string[]; content_scripts?: unknown[] } } }; // evaluated in the extension's worker
+
 let eb: ExtensionBrowser;
 beforeAll(async () => {
   eb = await launchWithExtension();

@@ -21,7 +21,7 @@ export interface WizardEnv {
   loadDraft: () => Promise<Draft | null>;
   saveDraft: (d: Draft) => Promise<void>;
   /** What the extension read off Alibaba Cloud pages (null when nothing). */
-  detections: () => Promise<{ accountId: string | null; instanceIds: string[] } | null>;
+  detections: () => Promise<{ accountId: string | null; instanceIds: string[]; preferredInstanceId: string | null } | null>;
   open: (url: string) => void;
   now?: () => number;
 }
@@ -149,7 +149,7 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
       if (draft?.v === 1) rawDispatch({ type: 'hydrate', draft });
       const d = await env.detections().catch(() => null);
       if (!alive) return;
-      if (d) rawDispatch({ type: 'detected', accountId: d.accountId, instanceIds: d.instanceIds });
+      if (d) rawDispatch({ type: 'detected', ...d });
       setReady(true);
       if (draft?.activation && draft.status !== 'ids') void run('sync');
     })();

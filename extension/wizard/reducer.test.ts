@@ -28,10 +28,10 @@ describe('starting', () => {
   });
 
   test('detected IDs prefill empty fields but never overwrite what the user typed', () => {
-    let s = reducer(initialState(), { type: 'detected', accountId: '1111222233334444', instanceIds: ['5', '6'] });
+    let s = reducer(initialState(), { type: 'detected', accountId: '1111222233334444', instanceIds: ['5', '6'], preferredInstanceId: '5' });
     expect(s.values.ids).toMatchObject({ accountId: '1111222233334444', instanceId: '5' });
     expect(s.detectedInstances).toEqual(['5', '6']);
-    s = run(initialState(), { type: 'field', form: 'ids', name: 'instanceId', value: '42' }, { type: 'detected', accountId: null, instanceIds: ['5'] });
+    s = run(initialState(), { type: 'field', form: 'ids', name: 'instanceId', value: '42' }, { type: 'detected', accountId: null, instanceIds: ['5'], preferredInstanceId: '5' });
     expect(s.values.ids.instanceId).toBe('42');
   });
 

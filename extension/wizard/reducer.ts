@@ -93,7 +93,7 @@ export function reducer(state: WizardState, action: Action): WizardState {
       // Prefill only what the user has not typed: detection never overwrites their input.
       const ids = { ...state.values.ids };
       if (!ids.accountId && action.accountId) ids.accountId = action.accountId;
-      if (!ids.instanceId && action.instanceIds[0]) ids.instanceId = action.instanceIds[0];
+      if (!ids.instanceId && action.preferredInstanceId) ids.instanceId = action.preferredInstanceId;
       return { ...state, values: { ...state.values, ids }, detectedInstances: action.instanceIds };
     }
     case 'field': {

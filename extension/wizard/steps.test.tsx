@@ -44,7 +44,7 @@ const at = (status: Status, over: Partial<WizardState> = {}): WizardState => ({ 
 
 describe('step 1: IDs and site', () => {
   test('labelled, prefilled fields, "where do I find this" links, the site selector with its note', () => {
-    const s = reducer(initialState(), { type: 'detected', accountId: '1234567890123456', instanceIds: ['99001'] });
+    const s = reducer(initialState(), { type: 'detected', accountId: '1234567890123456', instanceIds: ['99001'], preferredInstanceId: '99001' });
     const { actions, runs } = setup(s, (p) => <IdsStep p={p} lang="en" snapshot={null} />);
     expect((screen.getByLabelText('Alibaba Cloud account ID') as HTMLInputElement).value).toBe('1234567890123456');
     expect((screen.getByLabelText('Product instance ID') as HTMLInputElement).value).toBe('99001');
@@ -63,7 +63,7 @@ describe('step 1: IDs and site', () => {
   });
 
   test('several detected instances are offered as a choice', () => {
-    const s = reducer(initialState(), { type: 'detected', accountId: null, instanceIds: ['11', '22'] });
+    const s = reducer(initialState(), { type: 'detected', accountId: null, instanceIds: ['11', '22'], preferredInstanceId: '11' });
     const { actions } = setup(s, (p) => <IdsStep p={p} lang="en" snapshot={null} />);
     const radios = screen.getAllByRole('radio') as HTMLInputElement[];
     expect(radios.map((r) => [r.value, r.checked])).toEqual([['11', true], ['22', false]]);

@@ -87,7 +87,7 @@ export interface Draft {
 
 export type Action =
   | { type: 'hydrate'; draft: Draft }
-  | { type: 'detected'; accountId: string | null; instanceIds: string[] }
+  | { type: 'detected'; accountId: string | null; instanceIds: string[]; preferredInstanceId: string | null }
   | { type: 'field'; form: FormKey; name: string; value: FieldValue }
   | { type: 'next' }
   | { type: 'back' }

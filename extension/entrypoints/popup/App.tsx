@@ -8,7 +8,7 @@ import { createTranslate, htmlLang, resolveLang, type Bundles, type UiLang } fro
 import { uiLanguage, wizardDraft, type UiLanguageSetting } from '../../lib/storage';
 import { Wizard, type WizardEnv } from '../../wizard/Wizard';
 import { I18n } from '../../wizard/ui';
-import { orderInstances } from '../../wizard/detected';
+import { orderInstances, preferredInstance } from '../../wizard/detected';
 
 export function App({ bundles, initialSetting }: { bundles: Bundles; initialSetting: UiLanguageSetting }) {
   const [setting, setSetting] = useState(initialSetting);
@@ -31,7 +31,11 @@ export function App({ bundles, initialSetting }: { bundles: Bundles; initialSett
         const snap = (await browser.runtime.sendMessage({ type: 'detections/get' }).catch(() => null)) as DetectionSnapshot | null;
         if (!snap || typeof snap !== 'object' || !Array.isArray(snap.instances)) return null;
         setSnapshot(snap);
-        return { accountId: snap.account?.accountId ?? null, instanceIds: orderInstances(snap.instances) };
+        return {
+          accountId: snap.account?.accountId ?? null,
+          instanceIds: orderInstances(snap.instances),
+          preferredInstanceId: preferredInstance(snap.instances),
+        };
       },
       open: (url) => void browser.tabs.create({ url }),
     }),
