@@ -17,6 +17,7 @@ import { withAuditContext } from './db/audit-context';
 import { LifecycleRepository } from './db/repositories/lifecycle';
 import { landingRoutes } from './routes/landing';
 import { clientAddress, httpGuards } from './security/http';
+import { redactText } from './security/redact';
 import { RateLimiter, type RateLimitConfig } from './security/rate-limit';
 import { ActivationService } from './services/activations';
 import { CodeService } from './services/codes';
@@ -58,7 +59,9 @@ const fail = (c: Context, code: ErrorCode, message: string, details?: unknown) =
 /** The app and the upkeep the server runs on a timer (releases due, stale counters and tokens dropped). */
 export function createApi(deps: AppDeps) {
   const now = deps.now ?? Date.now;
-  const log = deps.log ?? console.log;
+  // Whatever the app logs (errors with their stacks included) passes the redactor first.
+  const rawLog = deps.log ?? console.log;
+  const log = (line: string) => rawLog(redactText(line));
   const repos = createRepositories(deps.db);
   const mailer = deps.mailer ?? outboxMailer(repos.outbox, log, now);
   const codeSecret = deps.codeSecret ?? createHmac('sha256', deps.spiKey).update('verification-codes').digest('hex');

@@ -6,6 +6,7 @@ describe('redaction', () => {
     const u = redactUrl('/marketplace/aliyun?action=verify&instanceId=123&timeStamp=2025-01-01+10%3A00%3A00&token=abcdef0123&key=s3cret');
     expect(u).toContain('action=verify');
     expect(u).toContain('instanceId=123');
+    expect(redactUrl('/x?productCode=cmgj00053362&code=123456')).toBe('/x?productCode=cmgj00053362&code=[redacted]');
     expect(u).not.toContain('abcdef0123');
     expect(u).not.toContain('s3cret');
   });
@@ -22,6 +23,8 @@ describe('redaction', () => {
     expect(redactText('Authorization: Bearer abc.def-ghi')).not.toContain('abc.def-ghi');
     expect(redactText('{"password":"pw12345678","user":"bob"}')).not.toContain('pw12345678');
     expect(redactText('code=987654 sent')).not.toContain('987654');
+    expect(redactText('Your verification code is 246810.')).not.toContain('246810');
+    expect(redactText('productCode=cmgj00053362')).toContain('cmgj00053362');
   });
 
   it('leaves paths without a query alone', () => {

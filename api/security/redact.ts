@@ -1,13 +1,17 @@
 // Keeps secrets out of logs: passwords, verification codes, activation tokens, SPI signatures and
 // keys. Every log line the API writes about a request passes through here.
 
-/** Field and query names whose values are never logged. */
-const SECRET_NAME = /pass(word)?|code|token|secret|key|sign(ature)?|authorization|cookie|otp/i;
+/**
+ * Field and query names whose values are never logged: anything naming a password, token, secret,
+ * key, signature or cookie, and a verification code. `productCode` and the like are not codes.
+ */
+const SECRET_NAME = /pass(word)?|token|secret|key|sign(ature)?|authorization|cookie/i;
+const CODE_NAME = /^(code|otp|pin|verification_?code)$/i;
 
 const MASK = '[redacted]';
 
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+  return SECRET_NAME.test(name) || CODE_NAME.test(name);
 }
 
 /** A path with query string, with the values of secret parameters masked. */
@@ -49,5 +53,8 @@ export function redactValue(value: unknown, depth = 0): unknown {
 export function redactText(text: string): string {
   return text
     .replace(/(bearer\s+)[^\s"',;]+/gi, `$1${MASK}`)
-    .replace(/("?[\w-]*(?:pass(?:word)?|code|token|secret|key|sign(?:ature)?|otp)[\w-]*"?\s*[:=]\s*)("[^"]*"|[^\s&,;"}]+)/gi, `$1${MASK}`);
+    .replace(/("?[\w-]*(?:pass(?:word)?|token|secret|key|sign(?:ature)?)[\w-]*"?\s*[:=]\s*)("[^"]*"|[^\s&,;"}]+)/gi, `$1${MASK}`)
+    .replace(/((?<![\w-])"?(?:code|otp|pin|verificationCode)"?\s*[:=]\s*)("[^"]*"|[^\s&,;"}]+)/gi, `$1${MASK}`)
+    // A six-digit number after "code" in prose ("your code is 123456").
+    .replace(/(\bcode\b[^\d\n]{0,12})\d{6}\b/gi, `$1${MASK}`);
 }
