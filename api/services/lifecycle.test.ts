@@ -122,6 +122,29 @@ describe('calls out of order or twice', () => {
     expect((await s.spi({ action: 'releaseInstance', instanceId: '31337' })).body).toEqual({ success: true });
   });
 
+  it('a fault on our side: createInstance answers instanceId "0" and other calls 503, both kept and applied later', async () => {
+    const s = setup();
+    // A disk that refuses writes to this one instance, for a while.
+    s.db.exec("CREATE TEMP TRIGGER boom BEFORE INSERT ON instances WHEN NEW.id = '666' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
+    const first = await s.createInstance('1234567890123456', '666');
+    expect([first.status, first.body]).toEqual([200, { instanceId: '0' }]);
+    expect(s.db.prepare("SELECT action FROM spi_pending WHERE instance_id = '666' AND resolved_at IS NULL").pluck().all()).toEqual(['createInstance']);
+    s.db.exec('DROP TRIGGER temp.boom');
+    const retry = await s.createInstance('1234567890123456', '666');
+    expect(retry.body.instanceId).toBe('666');
+    expect(s.db.prepare("SELECT COUNT(*) FROM spi_pending WHERE resolved_at IS NULL").pluck().get()).toBe(0);
+
+    s.db.exec("CREATE TEMP TRIGGER boom2 BEFORE UPDATE ON instances BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
+    const up = await s.spi({ action: 'upgradeInstance', instanceId: '666', skuId: 'pro' });
+    expect([up.status, up.body.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    s.db.exec('DROP TRIGGER temp.boom2');
+    expect((await s.spi({ action: 'upgradeInstance', instanceId: '666', skuId: 'pro' })).body).toEqual({ success: true });
+    expect(s.repos.instances.get('666')!.skuId).toBe('pro');
+    expect(s.db.prepare('SELECT action, outcome FROM spi_pending WHERE resolved_at IS NOT NULL ORDER BY id').all())
+      .toEqual([{ action: 'createInstance', outcome: 'ok' }, { action: 'upgradeInstance', outcome: 'ok' }]);
+    expect(s.db.prepare('SELECT COUNT(*) FROM spi_pending WHERE resolved_at IS NULL').pluck().get()).toBe(0);
+  });
+
   it('createInstance twice gives the same answer and one instance', async () => {
     const s = setup();
     const a = await s.createInstance('1234567890123456', '5001');

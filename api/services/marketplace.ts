@@ -90,6 +90,8 @@ export class MarketplaceService {
       const r = this.dispatch(params, now, mail);
       answer = r.location ? { status: 302, body: null, location: r.location } : { status: 200, body: r.body };
       if (r.replayed) outcome = 'replayed';
+      const id = params.instanceId ?? params.orderBizId;
+      if (id && params.action) this.lifecycleRepo.resolveSame(params.action, id, params, now);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       outcome = e.code;

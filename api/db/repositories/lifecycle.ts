@@ -37,6 +37,12 @@ export interface AuditRow {
   billingAccountId: string | null;
 }
 
+/** The same parameters always give the same text (sorted names, no token). */
+function canonical(params: Record<string, string>): string {
+  const { token: _t, ...rest } = params;
+  return JSON.stringify(Object.fromEntries(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : 1))));
+}
+
 export class LifecycleRepository {
   private readonly s;
 
@@ -77,6 +83,10 @@ export class LifecycleRepository {
         'SELECT id, action, instance_id, params FROM spi_pending WHERE instance_id = ? AND resolved_at IS NULL ORDER BY id',
       ),
       resolvePending: db.prepare('UPDATE spi_pending SET resolved_at = ?, outcome = ? WHERE id = ?'),
+      resolveSame: db.prepare(
+        `UPDATE spi_pending SET resolved_at = @now, outcome = 'ok'
+          WHERE action = @action AND instance_id = @instanceId AND params = @params AND resolved_at IS NULL`,
+      ),
       useToken: db.prepare('INSERT INTO free_login_tokens (token_hash, instance_id, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       forgetTokens: db.prepare('DELETE FROM free_login_tokens WHERE used_at < ?'),
       setVerified: db.prepare('UPDATE activations SET verified = 1 WHERE id = ?'),
@@ -131,8 +141,12 @@ export class LifecycleRepository {
   }
 
   recordPending(action: string, instanceId: string, params: Record<string, string>, now: number): void {
-    const sorted = Object.fromEntries(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1)));
-    this.s.putPending.run({ action, instanceId, params: JSON.stringify(sorted), now });
+    this.s.putPending.run({ action, instanceId, params: canonical(params), now });
+  }
+
+  /** The marketplace's retry of a kept call went through: the kept one is done too. */
+  resolveSame(action: string, instanceId: string, params: Record<string, string>, now: number): void {
+    this.s.resolveSame.run({ action, instanceId, params: canonical(params), now });
   }
 
   openPending(instanceId: string): PendingCall[] {
