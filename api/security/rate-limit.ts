@@ -105,17 +105,20 @@ export class RateLimiter {
    * is refused and nothing is counted. The answer carries the longest wait.
    */
   consume(...hits: Array<{ bucket: WindowBucket; key: string }>): Decision {
+    const one = (bucket: WindowBucket, key: string, now: number): Decision => {
+      const rule = this.config[bucket];
+      const k = hashKey(key);
+      if (this.hit.get({ bucket, key: k, now, window: rule.windowSeconds * 1000, limit: rule.limit })) return { ok: true };
+      const { window_start } = this.windowOf.get(bucket, k) as { window_start: number };
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((window_start + rule.windowSeconds * 1000 - now) / 1000)), bucket };
+    };
+    // One bucket: the UPSERT alone is atomic, no transaction needed (the hot path: activation starts).
+    if (hits.length === 1) return one(hits[0]!.bucket, hits[0]!.key, this.now());
     const run = this.db.transaction((): Decision => {
       const now = this.now();
       for (const { bucket, key } of hits) {
-        const rule = this.config[bucket];
-        const k = hashKey(key);
-        const row = this.hit.get({ bucket, key: k, now, window: rule.windowSeconds * 1000, limit: rule.limit });
-        if (!row) {
-          const { window_start } = this.windowOf.get(bucket, k) as { window_start: number };
-          const retryAfterSeconds = Math.max(1, Math.ceil((window_start + rule.windowSeconds * 1000 - now) / 1000));
-          throw new Refused({ ok: false, retryAfterSeconds, bucket });
-        }
+        const d = one(bucket, key, now);
+        if (!d.ok) throw new Refused(d);
       }
       return { ok: true };
     });

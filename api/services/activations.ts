@@ -81,7 +81,7 @@ export class ActivationService {
       workspace: ws ? { id: ws.id, name: ws.name, site: ws.site, language: ws.language } : null,
       loginUrl: act.state === 'activated' && ws ? siteInfo(ws.site).loginUrl : null,
       expiresAt: new Date(act.expiresAt).toISOString(),
-      verified: this.lifecycle?.isVerified(act.id) ?? false,
+      verified: act.verified ?? false,
     };
   }
 

@@ -92,10 +92,6 @@ export class LifecycleService {
       { field: 'instanceId', status: instance.status, action: 'buy-again' });
   }
 
-  isVerified(activationId: string): boolean {
-    return this.lifecycle.isVerified(activationId);
-  }
-
   private byBillingAccount(instanceId: string) {
     const groups = new Map<string, { first: ReturnType<LifecycleRepository['liveSettlements']>[number]; ws: AffectedWorkspace[] }>();
     for (const s of this.lifecycle.liveSettlements(instanceId)) {

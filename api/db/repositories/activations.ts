@@ -12,15 +12,18 @@ export interface ActivationRecord {
   billingAccountId: string | null;
   workspaceId: string | null;
   expiresAt: number;
+  /** Started by the marketplace's free login (migration 002). */
+  verified?: boolean;
 }
 
 interface Row {
   id: string; token_hash: string; account_id: string; instance_id: string; site: SiteCode; state: ActivationState;
-  billing_account_id: string | null; workspace_id: string | null; expires_at: number;
+  billing_account_id: string | null; workspace_id: string | null; expires_at: number; verified: number;
 }
 const toRecord = (r: Row): ActivationRecord => ({
   id: r.id, tokenHash: r.token_hash, accountId: r.account_id, instanceId: r.instance_id, site: r.site, state: r.state,
   billingAccountId: r.billing_account_id, workspaceId: r.workspace_id, expiresAt: r.expires_at,
+  verified: r.verified === 1,
 });
 
 export class ActivationRepository {
@@ -29,7 +32,7 @@ export class ActivationRepository {
   constructor(db: Db) {
     this.s = {
       byId: db.prepare<[string], Row>(
-        `SELECT id, token_hash, account_id, instance_id, site, state, billing_account_id, workspace_id, expires_at
+        `SELECT id, token_hash, account_id, instance_id, site, state, billing_account_id, workspace_id, expires_at, verified
            FROM activations WHERE id = ?`,
       ),
       insert: db.prepare(
