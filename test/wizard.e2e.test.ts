@@ -14,7 +14,9 @@ import { startSmtp, type SmtpSink } from './support/smtp';
 declare const chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>>; clear(): Promise<void> } } };
 
 const SPI_KEY = 'e2e-spi-key-wizard-0123456789';
-const SHOTS = resolve(import.meta.dirname, '../docs/screenshots');
+// The README's screenshots are refreshed on request (`UPDATE_SCREENSHOTS=1 npm test -- test/wizard`);
+// an ordinary run writes them where git does not look.
+const SHOTS = resolve(import.meta.dirname, process.env.UPDATE_SCREENSHOTS ? '../docs/screenshots' : 'artifacts/screenshots');
 const PASSWORD = 'Sup3r-secret-pw';
 const NEW_PASSWORD = 'An0ther-secret-pw';
 
