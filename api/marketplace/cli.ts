@@ -14,7 +14,10 @@ commands (each signs and sends one SPI call, as the marketplace would):
   upgrade-instance  --instance <digits> --sku <id>
   expired-instance  --instance <digits>
   release-instance  --instance <digits> [--refund]
-  verify            --instance <digits>
+  verify            --instance <digits> [--send]
+                    prints the free-login URL the "Login Directly" button opens: open it in the browser
+                    with the extension (it works once, within 5 minutes). --send calls it here instead
+                    and prints where it redirects.
 
 common options:
   --url <api>       where the API is (default: PUBLIC_URL, else http://127.0.0.1:8787)
@@ -96,7 +99,7 @@ async function main(argv: string[]) {
     options: {
       account: { type: 'string' }, instance: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' },
       sku: { type: 'string' }, expires: { type: 'string' }, trial: { type: 'boolean' }, refund: { type: 'boolean' },
-      param: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+      param: { type: 'string', multiple: true }, send: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   const command = positionals[0];
@@ -116,17 +119,26 @@ async function main(argv: string[]) {
   const key = values.key ?? resolveSpiKey(config);
   const base = (values.url ?? config.PUBLIC_URL).replace(/\/+$/, '');
   const url = `${base}/marketplace/aliyun?${new URLSearchParams(signSpiParams(params, key))}`;
+  if (params.action === 'verify' && !values.send) {
+    // The marketplace sends the buyer's BROWSER here, and the token is single-use: calling it from
+    // this command would spend it. Hand the URL to the user instead.
+    console.log('Open this free-login URL in the browser where the extension is installed (single use, valid 5 minutes):');
+    console.log(url);
+    return;
+  }
   console.log(`GET ${url}`);
   let res: Response;
   try {
-    res = await fetch(url);
+    // A free login answers with a redirect whose #fragment carries the activation token: show it, don't follow it.
+    res = await fetch(url, { redirect: params.action === 'verify' ? 'manual' : 'follow' });
   } catch (e) {
     console.error(`could not reach ${base}: ${e instanceof Error ? (e.cause as Error | undefined)?.message ?? e.message : String(e)} (is \`npm run api\` running?)`);
     process.exit(1);
   }
   const text = await res.text();
-  console.log(`${res.status} ${text}`);
-  if (!res.ok) process.exit(1);
+  const location = res.headers.get('location');
+  console.log(location ? `${res.status} → ${new URL(location, base).href}` : `${res.status} ${text}`);
+  if (!res.ok && !(res.status === 302 && location)) process.exit(1);
 }
 
 if (process.argv[1]?.endsWith('marketplace/cli.ts')) {
