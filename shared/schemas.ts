@@ -113,6 +113,9 @@ export const WorkspaceListItem = Workspace.extend({
 });
 export type WorkspaceListItem = z.infer<typeof WorkspaceListItem>;
 
+export const ActivationNext = z.enum(['register', 'bind-billing-account', 'workspace', 'done']);
+export type ActivationNext = z.infer<typeof ActivationNext>;
+
 export const Activation = z.object({
   id: z.string(),
   accountId: AccountId,
@@ -125,6 +128,12 @@ export const Activation = z.object({
   expiresAt: z.string(),
   /** True when the marketplace's free login started it (the cloud account is proven; email codes still apply). */
   verified: z.boolean().optional(),
+  /**
+   * The step that comes next. For needs-billing-account: `bind-billing-account` when the cloud
+   * account is already linked to a Billing Center account (which one is not said), else `register`.
+   * Optional only so answers of an older API still parse; this API always sends it.
+   */
+  next: ActivationNext.optional(),
 });
 export type Activation = z.infer<typeof Activation>;
 

@@ -1,5 +1,5 @@
 import type {
-  Activation, ActivationState, BindBillingAccountBody, CreateWorkspaceBody, RegistrationBody, SendCodeBody,
+  Activation, ActivationNext, ActivationState, BindBillingAccountBody, CreateWorkspaceBody, RegistrationBody, SendCodeBody,
   StartActivationBody, WorkspaceListItem,
 } from '../../shared/schemas';
 import { siteInfo } from '../../shared/sites';
@@ -82,7 +82,23 @@ export class ActivationService {
       loginUrl: act.state === 'activated' && ws ? siteInfo(ws.site).loginUrl : null,
       expiresAt: new Date(act.expiresAt).toISOString(),
       verified: act.verified ?? false,
+      next: this.nextStep(act),
     };
+  }
+
+  /**
+   * What the wizard does next. A linked cloud account is told only that a link exists, never the
+   * username: whoever knows the two IDs must not learn whose Billing Center account it is.
+   */
+  private nextStep(act: ActivationRecord): ActivationNext {
+    switch (act.state) {
+      case 'activated':
+        return 'done';
+      case 'needs-workspace':
+        return 'workspace';
+      case 'needs-billing-account':
+        return this.repos.accounts.linkedBillingAccountId(act.accountId) ? 'bind-billing-account' : 'register';
+    }
   }
 
   private reload(id: string): Activation {

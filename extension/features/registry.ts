@@ -2,6 +2,7 @@
 import type { BackgroundFeature } from '../background/detections';
 import { contextMenuFill } from './context-menu-fill';
 import { fillIdFields } from './fill-id-fields';
+import { landingPage } from './landing-page';
 import { pageGlobals } from './page-globals';
 import { readAccountId } from './read-account-id';
 import { readInstances } from './read-instances';
@@ -21,5 +22,8 @@ export const ALIYUN_FEATURES: readonly ContentFeature[] = [
 /** Guance Billing Center: only the fill offer. */
 export const BILLING_CENTER_FEATURES: readonly ContentFeature[] = [watchSpaNavigation, fillIdFields];
 
-/** Background: the badge and the context menu follow what the detections store holds. */
-export const BACKGROUND_FEATURES: readonly BackgroundFeature[] = [toolbarBadge, contextMenuFill];
+/**
+ * Background: the badge and the context menu follow what the detections store holds; the landing
+ * page of the configured API opens its free-login activation in the popup.
+ */
+export const BACKGROUND_FEATURES: readonly BackgroundFeature[] = [toolbarBadge, contextMenuFill, landingPage];

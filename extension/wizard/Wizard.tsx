@@ -231,6 +231,7 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
   }
   return (
     <div class="wizard" ref={root} data-status={state.status} data-pending={state.pending ?? ''}>
+      {state.activation?.verified && state.status !== 'ids' ? <VerifiedNote activation={state.activation} /> : null}
       {step}
       {state.status !== 'ids' && state.status !== 'done' ? <StartOver p={p} /> : null}
     </div>
@@ -244,6 +245,16 @@ function StartOver({ p }: { p: StepProps }) {
       <button type="button" name="startOver" class="link" disabled={Boolean(p.state.pending)} onClick={() => p.dispatch({ type: 'start-over' })}>
         {t('wizard_start_over')}
       </button>
+    </p>
+  );
+}
+
+/** Free login: the marketplace vouched for the IDs, so step 1 was skipped; the user sees which ones. */
+function VerifiedNote({ activation }: { activation: Activation }) {
+  const t = useT();
+  return (
+    <p class="notice verified" role="note" data-testid="verified">
+      {t('wizard_verified', activation.accountId, activation.instanceId)}
     </p>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Activation } from '../../shared/schemas';
-import { initialState, reducer, statusFor, toDraft } from './reducer';
+import { canGoBack, draftForLanding, initialState, reducer, statusFor, toDraft } from './reducer';
 import type { Action, Status, WizardState } from './types';
 
 const activation = (over: Partial<Activation> = {}): Activation => ({
@@ -255,5 +255,41 @@ describe('start over and persistence', () => {
     expect(back.codes.register?.sentTo).toBe('a***e@x.com');
     expect(back.activation?.id).toBe('act_1');
     expect(back.values.workspace.language).toBe('zh');
+  });
+});
+
+describe('free login (verified activations)', () => {
+  const verified = (over: Partial<Activation> = {}) => activation({ verified: true, next: 'register', ...over });
+
+  test('draftForLanding: a new activation starts past step 1 with the marketplace IDs', () => {
+    const d = draftForLanding(null, verified({ site: 'cn1' }), 5);
+    expect(d).toMatchObject({ v: 1, status: 'register-basic', savedAt: 5, values: { ids: { accountId: '1234567890123456', instanceId: '987654321', site: 'cn1' } } });
+    expect(draftForLanding(null, verified({ next: 'bind-billing-account' }), 5).status).toBe('bind-billing');
+    expect(draftForLanding(null, verified({ state: 'needs-workspace', next: 'workspace' }), 5).status).toBe('workspace-choose');
+  });
+
+  test('draftForLanding: the same activation keeps values and step; another replaces them', () => {
+    const prev = toDraft(run(at('register-company', verified()), { type: 'field', form: 'register', name: 'username', value: 'bob' }), 1);
+    const same = draftForLanding(prev, verified(), 2);
+    expect(same.status).toBe('register-company');
+    expect(same.values.register.username).toBe('bob');
+    const other = draftForLanding(prev, verified({ id: 'act_2' }), 2);
+    expect(other.status).toBe('register-basic');
+    expect(other.values.register.username).toBeUndefined();
+  });
+
+  test('no Back to step 1 from a verified activation; an unverified one still goes back', () => {
+    for (const st of ['register-basic', 'bind-billing'] as const) {
+      const s = at(st, verified());
+      expect(canGoBack(s)).toBe(false);
+      expect(reducer(s, { type: 'back' })).toBe(s);
+      expect(reducer(at(st), { type: 'back' }).status).toBe('ids');
+    }
+    expect(reducer(at('register-company', verified()), { type: 'back' }).status).toBe('register-basic');
+  });
+
+  test('the code steps are never skipped: switching between register and bind still works', () => {
+    const s = run(at('register-basic', verified()), { type: 'switch', to: 'bind' });
+    expect(s.status).toBe('bind-billing');
   });
 });

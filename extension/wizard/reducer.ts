@@ -39,8 +39,9 @@ export function statusFor(activation: Activation, current: Status): Status {
       return current.startsWith('workspace-') ? current : 'workspace-choose';
     case 'needs-billing-account':
       if (formOf(current) === 'register' || current === 'bind-billing') return current;
-      // A cloud account already linked to a Billing Center account can only bind that one.
-      return activation.billingAccount ? 'bind-billing' : 'register-basic';
+      // The API says whether the cloud account is already linked (without saying to whom): then
+      // binding that Billing Center account is the only way on.
+      return activation.billingAccount || activation.next === 'bind-billing-account' ? 'bind-billing' : 'register-basic';
   }
 }
 
@@ -67,6 +68,12 @@ function withoutPasswords(v: Record<string, string | boolean>): Record<string, s
   const out = { ...v };
   for (const k of PASSWORD_FIELDS) delete out[k];
   return out;
+}
+
+/** Whether `back` moves anywhere from here (the view hides the button otherwise). */
+export function canGoBack(state: WizardState): boolean {
+  const to = BACK[state.status];
+  return Boolean(to) && !(to === 'ids' && state.activation?.verified);
 }
 
 export function reducer(state: WizardState, action: Action): WizardState {
@@ -108,7 +115,8 @@ export function reducer(state: WizardState, action: Action): WizardState {
     }
     case 'back': {
       const to = BACK[state.status];
-      if (!to || state.pending) return state;
+      // The marketplace gave the IDs of a verified activation: there is no step 1 to go back to.
+      if (!to || !canGoBack(state) || state.pending) return state;
       return go(state, to);
     }
     case 'switch': {
@@ -208,6 +216,28 @@ export function toDraft(state: WizardState, now: number): Draft {
     activation: state.activation,
     codes: state.codes,
     detectedInstances: state.detectedInstances,
+    savedAt: now,
+  };
+}
+
+/**
+ * The draft after free login confirmed `activation` (background, extension/background/free-login.ts).
+ * The same activation again keeps everything typed and the step the user was on; another one
+ * replaces the draft, its IDs and site coming from the marketplace rather than from the user.
+ */
+export function draftForLanding(prev: Draft | null, activation: Activation, now: number): Draft {
+  if (prev?.v === 1 && prev.activation?.id === activation.id) {
+    return { ...prev, activation, status: statusFor(activation, prev.status), savedAt: now };
+  }
+  const values = emptyValues();
+  values.ids = { accountId: activation.accountId, instanceId: activation.instanceId, site: activation.site };
+  return {
+    v: 1,
+    status: statusFor(activation, 'ids'),
+    values,
+    activation,
+    codes: {},
+    detectedInstances: prev?.detectedInstances ?? [],
     savedAt: now,
   };
 }

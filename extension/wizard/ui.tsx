@@ -5,6 +5,7 @@ import { useContext } from 'preact/hooks';
 import type { Translate } from '../lib/i18n';
 import type { Action, FormKey, Msg, RequestKind, WizardState } from './types';
 import { formOf } from './fields';
+import { canGoBack } from './reducer';
 
 export const I18n = createContext<Translate>((k) => k);
 export const useT = (): Translate => useContext(I18n);
@@ -231,6 +232,8 @@ export function Actions({ children }: { children: ComponentChildren }) {
 
 export function BackButton({ p }: { p: StepProps }) {
   const t = useT();
+  // Nothing to go back to: the reducer ignores it (a verified activation has no step 1).
+  if (!canGoBack(p.state)) return null;
   return (
     <button type="button" name="back" class="secondary" disabled={Boolean(p.state.pending)} onClick={() => p.dispatch({ type: 'back' })}>
       {t('common_back')}

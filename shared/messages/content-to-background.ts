@@ -12,5 +12,15 @@ export const ContentToBackground = z.discriminatedUnion('type', [
   }),
   /** The fill feature asks for the values to type into a form. */
   z.object({ type: z.literal('detections/get') }),
+  /**
+   * The free-login landing page on the configured API origin (notes/landing-contract.md) carried
+   * this activation and its bearer token. Only trusted from a tab on that origin, and only after
+   * the API confirms it.
+   */
+  z.object({
+    type: z.literal('landing/open'),
+    activationId: z.string().regex(/^[\w-]{1,80}$/),
+    token: z.string().regex(/^[\w-]{16,200}$/),
+  }),
 ]);
 export type ContentToBackground = z.infer<typeof ContentToBackground>;

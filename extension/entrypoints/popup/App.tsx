@@ -9,6 +9,7 @@ import { uiLanguage, wizardDraft, type UiLanguageSetting } from '../../lib/stora
 import { Wizard, type WizardEnv } from '../../wizard/Wizard';
 import { I18n } from '../../wizard/ui';
 import { orderInstances, preferredInstance } from '../../wizard/detected';
+import { clearLandingBadge } from '../../lib/landing-badge';
 
 export function App({ bundles, initialSetting }: { bundles: Bundles; initialSetting: UiLanguageSetting }) {
   const [setting, setSetting] = useState(initialSetting);
@@ -17,6 +18,8 @@ export function App({ bundles, initialSetting }: { bundles: Bundles; initialSett
   const t = useMemo(() => createTranslate(bundles, lang), [bundles, lang]);
 
   useEffect(() => uiLanguage.watch((v) => setSetting(v)), []);
+  // Opening the popup is what the free-login badge asked for.
+  useEffect(() => void clearLandingBadge(), []);
   useEffect(() => {
     document.documentElement.lang = htmlLang(lang);
     document.title = t('extName');

@@ -11,7 +11,13 @@ export function BindBilling({ p }: { p: StepProps }) {
       title={t('wizard_bind_title')}
       intro={
         <>
-          <p>{linked ? t('wizard_bind_linked', linked) : t('wizard_bind_intro')}</p>
+          <p>
+            {linked
+              ? t('wizard_bind_linked', linked)
+              : p.state.activation?.next === 'bind-billing-account'
+                ? t('wizard_bind_linked_unnamed')
+                : t('wizard_bind_intro')}
+          </p>
           {linked ? null : (
             <p class="switch">
               {t('wizard_no_account_q')}{' '}

@@ -1,0 +1,12 @@
+// The free-login landing page of the configured API. Built by WXT but not in the manifest: the
+// background registers it at run time for exactly that API's origin (features/landing-page.ts).
+import { browser } from 'wxt/browser';
+import { readLandingPage } from '../features/landing-page';
+
+export default defineContentScript({
+  registration: 'runtime',
+  runAt: 'document_idle',
+  main() {
+    readLandingPage({ document, location, history, send: (m) => browser.runtime.sendMessage(m), now: Date.now });
+  },
+});

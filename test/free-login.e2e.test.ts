@@ -1,0 +1,106 @@
+// Free login with the extension installed: the marketplace's signed "Login Directly" URL lands on
+// the API's landing page in Chromium; the landing content script (registered at run time for the
+// configured API origin) hands the activation to the background, which confirms it with the API;
+// the token leaves the address bar; the popup opens on that activation, past step 1.
+import type { Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { formatBeijingTime } from '../api/marketplace/free-login';
+import { signSpiParams } from '../api/marketplace/signature';
+import { startApiServer, type ApiProcess } from './support/api-server';
+import { launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
+import { createInstance } from './support/marketplace';
+
+/** The extension's `chrome` global, as seen inside the service worker we evaluate in. */
+declare const chrome: {
+  storage: { local: { get(k: string): Promise<Record<string, unknown>> } };
+  scripting: { getRegisteredContentScripts(): Promise<{ id: string; matches?: string[] }[]> };
+};
+
+const SPI_KEY = 'e2e-spi-key-free-login-0123456789';
+const ACCOUNT = `2${String(Date.now()).slice(-15)}`.padEnd(16, '3');
+const INSTANCE = '820001';
+
+let api: ApiProcess;
+let eb: ExtensionBrowser;
+
+const verifyUrl = (instanceId: string) =>
+  `${api.url}/marketplace/aliyun?${new URLSearchParams(signSpiParams({ action: 'verify', instanceId, timeStamp: formatBeijingTime(Date.now()) }, SPI_KEY))}`;
+
+beforeAll(async () => {
+  api = await startApiServer({ env: { ALIYUN_SPI_KEY: SPI_KEY } });
+  await createInstance(api.url, SPI_KEY, ACCOUNT, INSTANCE);
+  eb = await launchWithExtension({ lang: 'en-US' });
+  const options = await openExtensionPage(eb, 'options.html');
+  await options.locator('input[name="apiBaseUrl"]').fill(api.url);
+  await options.click('button[name="save"]');
+  await options.waitForFunction(() => (document.querySelector('#options-status')?.textContent ?? '') !== '');
+  await options.close();
+});
+
+afterAll(async () => {
+  await eb?.close();
+  await api?.stop();
+});
+
+describe('free login with the extension', () => {
+  test('the landing script is registered for exactly the configured API origin', async () => {
+    const want = `${api.url}/activate/landing*`;
+    const deadline = Date.now() + 10_000;
+    let scripts: { id: string; matches?: string[] }[] = [];
+    while (Date.now() < deadline) {
+      scripts = await eb.worker.evaluate(() => chrome.scripting.getRegisteredContentScripts());
+      if (scripts.some((s) => s.matches?.includes(want))) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(scripts).toEqual([expect.objectContaining({ id: 'guance-landing', matches: [want] })]);
+  });
+
+  test('Login Directly → landing page → popup on the verified activation, token gone from the URL', async () => {
+    const page = await eb.browser.newPage();
+    await page.goto(verifyUrl(INSTANCE), { waitUntil: 'load' });
+    const landed = new URL(page.url());
+    expect(landed.pathname).toBe('/activate/landing');
+    const activationId = landed.searchParams.get('activation');
+    expect(activationId).toMatch(/^act_/);
+
+    // The content script drops the fragment (and with it the token) from the address bar.
+    await page.waitForFunction(() => location.hash === '', { timeout: 10_000 });
+    expect(page.url()).toBe(`${api.url}/activate/landing?activation=${activationId}`);
+    expect(await page.evaluate(() => history.length)).toBe(2); // replaced, not pushed
+
+    // The background confirmed it with the API and made it the wizard's activation.
+    const deadline = Date.now() + 10_000;
+    let stored: Record<string, unknown> = {};
+    while (Date.now() < deadline) {
+      stored = await eb.worker.evaluate(() => chrome.storage.local.get('activationRef'));
+      if ((stored.activationRef as { id?: string } | undefined)?.id === activationId) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(stored.activationRef).toMatchObject({ id: activationId, apiBaseUrl: api.url, activation: { verified: true, accountId: ACCOUNT } });
+
+    // Headless Chromium may or may not open the popup by itself; the page opens the same way.
+    const popup: Page = await openExtensionPage(eb, 'popup.html');
+    await popup.waitForSelector('.wizard[data-status="register-basic"][data-pending=""]', { timeout: 15_000 });
+    const note = await popup.$eval('[data-testid="verified"]', (e) => e.textContent ?? '');
+    expect(note).toContain('Alibaba Cloud Marketplace');
+    expect(note).toContain(ACCOUNT);
+    expect(note).toContain(INSTANCE);
+    // Step 1 skipped: no IDs form, no Back to it; the email code is still asked for.
+    expect(await popup.$('input[name="accountId"]')).toBeNull();
+    expect(await popup.$('button[name="back"]')).toBeNull();
+    expect(await popup.$('button[name="sendCode"]')).not.toBeNull();
+    expect(await popup.$('button[name="switchToBind"]')).not.toBeNull();
+    await popup.close();
+    await page.close();
+  });
+
+  test('the page of an unknown activation opens nothing', async () => {
+    const before = await eb.worker.evaluate(() => chrome.storage.local.get('activationRef'));
+    const page = await eb.browser.newPage();
+    // A made-up activation: the API answers its 404 page without markers; nothing is sent.
+    await page.goto(`${api.url}/activate/landing?activation=act_nothing#token=${'x'.repeat(43)}`);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await eb.worker.evaluate(() => chrome.storage.local.get('activationRef'))).toEqual(before);
+    await page.close();
+  });
+});
