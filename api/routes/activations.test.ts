@@ -229,6 +229,33 @@ async function withBillingAccount(ctx: ReturnType<typeof setup>, owner = OTHER) 
   return { workspaceId: res.body.activation.workspace.id as string };
 }
 
+describe('what comes next (Activation.next)', () => {
+  it('register for a cloud account with no link; bind-billing-account once linked, without saying to whom', async () => {
+    const ctx = setup();
+    const fresh = await ctx.start(ACCOUNT);
+    expect((await fresh.call('GET', '')).body.activation).toMatchObject({ state: 'needs-billing-account', next: 'register', billingAccount: null });
+    await ctx.register('quinn_secret', 'quinn@example.com', fresh);
+    expect((await fresh.call('GET', '')).body.activation).toMatchObject({ state: 'activated', next: 'done' });
+
+    // Anyone who knows the two IDs of a second instance learns that a link exists, and nothing more.
+    await ctx.createInstance(ACCOUNT, '77001');
+    const started = await ctx.call('POST', '/activations', { accountId: ACCOUNT, instanceId: '77001', site: 'cn1' });
+    expect(started.status).toBe(201);
+    expect(started.body.activation).toMatchObject({ state: 'needs-billing-account', next: 'bind-billing-account', billingAccount: null });
+    expect(JSON.stringify(started.body)).not.toMatch(/quinn/i);
+    const act = { id: started.body.activation.id as string, token: started.body.token as string };
+    const seen = await ctx.call('GET', `/activations/${act.id}`, undefined, act.token);
+    expect(seen.body.activation.next).toBe('bind-billing-account');
+    expect(JSON.stringify(seen.body)).not.toMatch(/quinn/i);
+
+    // After binding it: the workspace step.
+    const code = await ctx.codeFor({ ...act, accountId: ACCOUNT, instanceId: '77001', call: (m: string, sub: string, b?: unknown) => ctx.call(m, `/activations/${act.id}${sub}`, b, act.token) },
+      { purpose: 'bind-billing-account', username: 'quinn_secret' }, 'quinn@example.com');
+    const bound = await ctx.call('POST', `/activations/${act.id}/billing-account`, { username: 'quinn_secret', code }, act.token);
+    expect(bound.body.activation).toMatchObject({ state: 'needs-workspace', next: 'workspace' });
+  });
+});
+
 describe('binding an existing Billing Center account', () => {
   it('binds with the code sent to that account\'s email: needs-workspace', async () => {
     const ctx = setup();

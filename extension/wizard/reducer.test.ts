@@ -45,6 +45,15 @@ describe('starting', () => {
     expect(from(activation()).pending).toBeNull();
   });
 
+  test('next: a linked cloud account goes straight to bind (username not known), and the user can still switch', () => {
+    const from = (a: Activation) => run(initialState(), { type: 'request', kind: 'start' }, { type: 'activation', kind: 'start', activation: a });
+    const linked = from(activation({ next: 'bind-billing-account' }));
+    expect(linked.status).toBe('bind-billing');
+    expect(linked.values.bind.username).toBeUndefined();
+    expect(reducer(linked, { type: 'switch', to: 'register' }).status).toBe('register-basic');
+    expect(from(activation({ next: 'register' })).status).toBe('register-basic');
+  });
+
   test('statusFor keeps the current step while it still fits the activation', () => {
     expect(statusFor(activation(), 'register-company')).toBe('register-company');
     expect(statusFor(activation(), 'bind-billing')).toBe('bind-billing');
