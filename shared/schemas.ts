@@ -29,6 +29,13 @@ export type ActivationState = z.infer<typeof ActivationState>;
 export const StartActivationBody = z.object({ accountId: AccountId, instanceId: InstanceId, site: SiteCodeSchema });
 export type StartActivationBody = z.infer<typeof StartActivationBody>;
 
+/**
+ * `PATCH /activations/:id`: the site where a new workspace will be created. Open until a workspace
+ * is bound (its site can never change); free login starts on cn1 because the marketplace does not say.
+ */
+export const UpdateActivationBody = z.strictObject({ site: SiteCodeSchema });
+export type UpdateActivationBody = z.infer<typeof UpdateActivationBody>;
+
 export const CodePurpose = z.enum(['register', 'bind-billing-account', 'guance-account']);
 export type CodePurpose = z.infer<typeof CodePurpose>;
 
@@ -108,8 +115,10 @@ export type Workspace = z.infer<typeof Workspace>;
 
 export const WorkspaceListItem = Workspace.extend({
   bindable: z.boolean(),
-  /** Why not bindable (see WorkspaceUnbindableReason): `settled-by-other-account`, `already-bound-here`; null when bindable. */
+  /** Why not bindable (see WorkspaceUnbindableReason): `settled-by-other-account`, `already-bound-here`, `frozen`; null when bindable. */
   reason: z.string().nullable(),
+  /** With reason `frozen`: when the countdown ends and the workspace falls back to direct settlement. */
+  frozenUntil: z.string().optional(),
 });
 export type WorkspaceListItem = z.infer<typeof WorkspaceListItem>;
 
@@ -142,7 +151,7 @@ export type StartActivationResponse = z.infer<typeof StartActivationResponse>;
 
 // Answers of the API (api/routes), for clients that check what they receive.
 /** A workspace is settled through at most one cloud account: through this one, or through another. */
-export const WorkspaceUnbindableReason = z.enum(['already-bound-here', 'settled-by-other-account']);
+export const WorkspaceUnbindableReason = z.enum(['already-bound-here', 'settled-by-other-account', 'frozen']);
 export type WorkspaceUnbindableReason = z.infer<typeof WorkspaceUnbindableReason>;
 
 export const ActivationResponse = z.object({ activation: Activation });

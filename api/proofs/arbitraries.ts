@@ -88,6 +88,7 @@ export function arbitraries(w: World) {
     workspace: fc.record({
       name: field(name), language: field(language), agreeTerms: field(fc.constantFrom(true, false)), guanceAccount: field(guanceAccount),
     }, { requiredKeys: [] }),
+    site: fc.record({ site: field(site) }, { requiredKeys: [] }),
     binding: fc.record({ workspaceId: field(fc.oneof(pick(w.workspaceIds), fc.string({ maxLength: 70 }))) }, { requiredKeys: [] }),
     session: fc.record({ login: field(fc.oneof(username, email)), password: field(fc.oneof(passwordOk, fc.constant('correct horse 42'))) }, { requiredKeys: [] }),
   };
@@ -137,7 +138,7 @@ export function arbitraries(w: World) {
   const clean = (h: Record<string, string | undefined>) =>
     Object.fromEntries(Object.entries(h).filter((e): e is [string, string] => e[1] !== undefined));
 
-  const bodyRoute = (method: 'POST', sub: string | null, shaped: fc.Arbitrary<unknown>): fc.Arbitrary<GenRequest> =>
+  const bodyRoute = (method: 'POST' | 'PATCH', sub: string | null, shaped: fc.Arbitrary<unknown>): fc.Arbitrary<GenRequest> =>
     fc.tuple(activationId, rawBody(shaped), contentType, extraHeaders, query, fc.oneof({ weight: 12, arbitrary: fc.constant(method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH') }))
       .chain(([id, body, ct, extra, q, m]) =>
         authFor(id).map((auth) => ({
@@ -192,6 +193,7 @@ export function arbitraries(w: World) {
   const request: fc.Arbitrary<GenRequest> = fc.oneof(
     bodyRoute('POST', null, bodies.start!),
     getRoute(''),
+    bodyRoute('PATCH', '', bodies.site!),
     bodyRoute('POST', '/verification-codes', bodies.code!),
     bodyRoute('POST', '/registration', bodies.registration!),
     bodyRoute('POST', '/billing-account', bodies.billing!),

@@ -229,6 +229,38 @@ async function withBillingAccount(ctx: ReturnType<typeof setup>, owner = OTHER) 
   return { workspaceId: res.body.activation.workspace.id as string };
 }
 
+describe('PATCH /activations/:id (the site of the workspace still to be created)', () => {
+  it('changes the site before a workspace is bound, and the new workspace is created there', async () => {
+    const ctx = setup();
+    await withBillingAccount(ctx, ACCOUNT);
+    const a = await ctx.start(ACCOUNT);
+    expect(await a.call('PATCH', '', { site: 'eu1' })).toMatchObject({ status: 200, body: { activation: { site: 'eu1', state: 'needs-billing-account' } } });
+    const code = await ctx.codeFor(a, { purpose: 'bind-billing-account', username: 'mallory' }, 'mallory@example.com');
+    expect((await a.call('POST', '/billing-account', { username: 'mallory', code })).body.activation.site).toBe('eu1');
+    // Still open on the workspace step.
+    expect(await a.call('PATCH', '', { site: 'ap1' })).toMatchObject({ status: 200, body: { activation: { site: 'ap1', state: 'needs-workspace' } } });
+    ctx.clock.advance(61_000);
+    const gcode = await ctx.codeFor(a, { purpose: 'guance-account', email: 'mallory@example.com' }, 'mallory@example.com');
+    const made = await a.call('POST', '/workspaces', { name: 'Singapore', language: 'en', agreeTerms: true, guanceAccount: { kind: 'existing', email: 'mallory@example.com', code: gcode } });
+    expect(made).toMatchObject({ status: 201, body: { activation: { state: 'activated', site: 'ap1', workspace: { site: 'ap1' } } } });
+    // Bound: the workspace's site can never change, so neither can the activation's.
+    expect(await a.call('PATCH', '', { site: 'cn1' })).toMatchObject({ status: 409, body: { error: { code: 'WRONG_STATE' } } });
+    expect((await a.call('GET', '')).body.activation.site).toBe('ap1');
+  });
+
+  it('refuses bad bodies, other fields, a missing or foreign token', async () => {
+    const ctx = setup();
+    const a = await ctx.start(ACCOUNT);
+    const b = await ctx.start(OTHER);
+    expect(await a.call('PATCH', '', { site: 'mars' })).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
+    expect(await a.call('PATCH', '', {})).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
+    expect(await a.call('PATCH', '', { site: 'us1', accountId: OTHER })).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
+    expect(await ctx.call('PATCH', `/activations/${a.id}`, { site: 'us1' })).toMatchObject({ status: 401 });
+    expect(await ctx.call('PATCH', `/activations/${a.id}`, { site: 'us1' }, b.token)).toMatchObject({ status: 401 });
+    expect((await a.call('GET', '')).body.activation.site).toBe('cn1');
+  });
+});
+
 describe('what comes next (Activation.next)', () => {
   it('register for a cloud account with no link; bind-billing-account once linked, without saying to whom', async () => {
     const ctx = setup();
@@ -315,6 +347,26 @@ describe('workspaces', () => {
     expect((await b.call('GET', '/workspaces')).body.workspaces[0]).toMatchObject({ bindable: false, reason: 'settled-by-other-account' });
     const fresh = await ctx.start('1111222233334444');
     expect(await fresh.call('GET', '/workspaces')).toMatchObject({ status: 409, body: { error: { code: 'WRONG_STATE' } } });
+  });
+
+  it('marks a workspace frozen by an expired instance, for its own cloud account and for another', async () => {
+    const ctx = setup();
+    const first = await ctx.start(ACCOUNT);
+    const { res } = await ctx.register('mallory', 'mallory@example.com', first);
+    const workspaceId = res.body.activation.workspace.id as string;
+    expect((await ctx.spi({ action: 'expiredInstance', instanceId: first.instanceId })).status).toBe(200);
+    const a = await boundActivation(ctx, ACCOUNT);
+    const [ws] = (await a.call('GET', '/workspaces')).body.workspaces;
+    expect(ws).toMatchObject({ id: workspaceId, bindable: false, reason: 'frozen', frozenUntil: '2026-01-29T08:00:00.000Z' });
+    expect(await a.call('POST', '/workspace-bindings', { workspaceId }))
+      .toMatchObject({ status: 409, body: { error: { code: 'WORKSPACE_NOT_BINDABLE', details: { reason: 'frozen' } } } });
+    ctx.repos.accounts.insertLink(OTHER, ctx.repos.accounts.billingByUsername('mallory')!.id, 0);
+    const b = await boundActivation(ctx, OTHER);
+    expect((await b.call('GET', '/workspaces')).body.workspaces[0]).toMatchObject({ bindable: false, reason: 'frozen' });
+    // Renewed: the freeze is lifted and the usual reason is back.
+    await ctx.spi({ action: 'renewInstance', instanceId: first.instanceId, orderId: '1', expiredOn: '2031-01-01 00:00:00' });
+    expect((await a.call('GET', '/workspaces')).body.workspaces[0]).toMatchObject({ bindable: false, reason: 'already-bound-here' });
+    expect((await a.call('GET', '/workspaces')).body.workspaces[0].frozenUntil).toBeUndefined();
   });
 
   it('creates a workspace with an existing Guance account (email + code)', async () => {

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import {
-  BindBillingAccountBody, BindWorkspaceBody, CreateWorkspaceBody, RegistrationBody, SendCodeBody, StartActivationBody,
+  BindBillingAccountBody, BindWorkspaceBody, CreateWorkspaceBody, RegistrationBody, SendCodeBody, StartActivationBody, UpdateActivationBody,
 } from '../../shared/schemas';
 import type { ActivationRecord } from '../db/repositories/activations';
 import { validate } from '../lib/validate';
@@ -20,6 +20,8 @@ export function activationRoutes(svc: ActivationService, startLimit: MiddlewareH
   return new Hono()
     .post('/', validate('json', StartActivationBody), startLimit, (c) => c.json(svc.start(c.req.valid('json')), 201))
     .get('/:id', auth, (c) => c.json({ activation: svc.view(c.var.activation) }, 200))
+    .patch('/:id', auth, validate('json', UpdateActivationBody), (c) =>
+      c.json({ activation: svc.changeSite(c.var.activation, c.req.valid('json')) }, 200))
     .post('/:id/verification-codes', auth, validate('json', SendCodeBody), async (c) =>
       c.json(await svc.sendCode(c.var.activation, c.req.valid('json')), 202))
     .post('/:id/registration', auth, validate('json', RegistrationBody), async (c) =>

@@ -1,6 +1,6 @@
 import type {
   Activation, ActivationNext, ActivationState, BindBillingAccountBody, CreateWorkspaceBody, RegistrationBody, SendCodeBody,
-  StartActivationBody, WorkspaceListItem,
+  StartActivationBody, UpdateActivationBody, WorkspaceListItem,
 } from '../../shared/schemas';
 import { siteInfo } from '../../shared/sites';
 import type { Repositories } from '../db/repositories';
@@ -135,6 +135,15 @@ export class ActivationService {
     }
   }
 
+  /** The site of the workspace still to be created (DESIGN §2: it decides nothing else). */
+  changeSite(act: ActivationRecord, body: UpdateActivationBody): Activation {
+    this.requireState(act, 'needs-billing-account', 'needs-workspace');
+    if (!this.repos.activations.setSite(act.id, body.site, this.now())) {
+      throw new ApiError('WRONG_STATE', 'A workspace is bound already; its site can never change', { state: this.repos.activations.get(act.id)?.state });
+    }
+    return this.reload(act.id);
+  }
+
   async sendCode(act: ActivationRecord, body: SendCodeBody) {
     switch (body.purpose) {
       case 'register': {
@@ -225,11 +234,20 @@ export class ActivationService {
     this.requireState(act, 'needs-workspace', 'activated');
     this.sweep();
     const list = this.repos.workspaces.ofBillingAccount(act.billingAccountId!);
+    // A workspace whose paying instance expired is frozen for the 14-day countdown and still
+    // settled through that instance. It is not bindable here, whoever's it is: the owner's fix is to
+    // renew (which lifts the freeze with nothing moved) or let it be released (then it falls back to
+    // direct settlement and becomes bindable). Moving a live settlement off an instance mid-countdown
+    // would race the marketplace's renew/release calls for it. `frozen` is said first because it
+    // is the reason that tells the user what to do.
     return {
       workspaces: list.map((w) => ({
         id: w.id, name: w.name, site: w.site, language: w.language,
         bindable: w.settledBy === null,
-        reason: w.settledBy === null ? null : w.settledBy === act.accountId ? 'already-bound-here' : 'settled-by-other-account',
+        reason: w.settledBy === null ? null
+          : w.frozenUntil !== null ? 'frozen'
+          : w.settledBy === act.accountId ? 'already-bound-here' : 'settled-by-other-account',
+        ...(w.frozenUntil !== null ? { frozenUntil: new Date(w.frozenUntil).toISOString() } : {}),
       })),
     };
   }
@@ -273,8 +291,9 @@ export class ActivationService {
     this.repos.tx(() => {
       const live = this.repos.workspaces.liveSettlement(ws.id);
       if (live) {
+        const frozen = this.repos.instances.get(live.instanceId)?.status === 'expired';
         throw new ApiError('WORKSPACE_NOT_BINDABLE', 'This workspace is already settled through an Alibaba Cloud account', {
-          reason: live.accountId === act.accountId ? 'already-bound-here' : 'settled-by-other-account',
+          reason: frozen ? 'frozen' : live.accountId === act.accountId ? 'already-bound-here' : 'settled-by-other-account',
         });
       }
       const now = this.now();

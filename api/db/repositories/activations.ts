@@ -39,6 +39,11 @@ export class ActivationRepository {
         `INSERT INTO activations (id, token_hash, account_id, instance_id, site, created_at, updated_at, expires_at)
          VALUES (@id, @tokenHash, @accountId, @instanceId, @site, @now, @now, @expiresAt)`,
       ),
+      // Only before a workspace is bound: the guard holds even if a binding races the change.
+      setSite: db.prepare(
+        `UPDATE activations SET site = @site, updated_at = @now
+         WHERE id = @id AND state IN ('needs-billing-account', 'needs-workspace') AND workspace_id IS NULL`,
+      ),
       // The state guard makes a step apply once even if two requests of one activation race.
       advance: db.prepare(
         `UPDATE activations SET state = @to, billing_account_id = coalesce(@billingAccountId, billing_account_id),
@@ -52,6 +57,11 @@ export class ActivationRepository {
 
   insert(a: Omit<ActivationRecord, 'state' | 'billingAccountId' | 'workspaceId'>, now: number): void {
     this.s.insert.run({ ...a, now });
+  }
+
+  /** Sets the site for a workspace yet to be created; false once a workspace is bound. */
+  setSite(id: string, site: SiteCode, now: number): boolean {
+    return this.s.setSite.run({ id, site, now }).changes === 1;
   }
 
   /** Moves `from` → `to`; false when the activation was no longer in `from`. */

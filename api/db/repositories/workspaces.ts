@@ -13,6 +13,8 @@ export interface WorkspaceRecord {
 export interface WorkspaceWithSettlement extends WorkspaceRecord {
   /** The cloud account the workspace is settled through right now, if any. */
   settledBy: string | null;
+  /** When that settlement's instance expired and the workspace is frozen: the end of the countdown. */
+  frozenUntil: number | null;
 }
 
 interface Row { id: string; name: string; site: SiteCode; language: 'zh' | 'en'; billing_account_id: string }
@@ -27,9 +29,11 @@ export class WorkspaceRepository {
   constructor(db: Db) {
     this.s = {
       byId: db.prepare<[string], Row>('SELECT id, name, site, language, billing_account_id FROM workspaces WHERE id = ?'),
-      ofBilling: db.prepare<[string], Row & { settled_by: string | null }>(
-        `SELECT w.id, w.name, w.site, w.language, w.billing_account_id, s.account_id AS settled_by
+      ofBilling: db.prepare<[string], Row & { settled_by: string | null; frozen_until: number | null }>(
+        `SELECT w.id, w.name, w.site, w.language, w.billing_account_id, s.account_id AS settled_by,
+                CASE WHEN i.status = 'expired' THEN i.freeze_ends_at END AS frozen_until
            FROM workspaces w LEFT JOIN settlements s ON s.workspace_id = w.id AND s.ended_at IS NULL
+                LEFT JOIN instances i ON i.id = s.instance_id
           WHERE w.billing_account_id = ? ORDER BY w.created_at, w.id`,
       ),
       ofMember: db.prepare<[string], Row>(
@@ -56,7 +60,7 @@ export class WorkspaceRepository {
   get(id: string) { const r = this.s.byId.get(id); return r && toWorkspace(r); }
 
   ofBillingAccount(billingAccountId: string): WorkspaceWithSettlement[] {
-    return this.s.ofBilling.all(billingAccountId).map((r) => ({ ...toWorkspace(r), settledBy: r.settled_by }));
+    return this.s.ofBilling.all(billingAccountId).map((r) => ({ ...toWorkspace(r), settledBy: r.settled_by, frozenUntil: r.frozen_until }));
   }
 
   openableBy(guanceAccountId: string): WorkspaceRecord[] {
