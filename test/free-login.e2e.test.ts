@@ -90,6 +90,23 @@ describe('free login with the extension', () => {
     expect(await popup.$('button[name="back"]')).toBeNull();
     expect(await popup.$('button[name="sendCode"]')).not.toBeNull();
     expect(await popup.$('button[name="switchToBind"]')).not.toBeNull();
+
+    // The marketplace did not say the site (cn1 by default): the user picks another before any
+    // workspace exists, and the activation follows.
+    expect(await popup.$eval('select[name="site"]', (e) => (e as HTMLSelectElement).value)).toBe('cn1');
+    await popup.select('select[name="site"]', 'ap1');
+    const token = (stored.activationRef as { token: string }).token;
+    const siteDeadline = Date.now() + 10_000;
+    let site = '';
+    while (Date.now() < siteDeadline) {
+      const r = await fetch(`${api.url}/api/v1/activations/${activationId}`, { headers: { Authorization: `Bearer ${token}` } });
+      site = ((await r.json()) as { activation: { site: string } }).activation.site;
+      if (site === 'ap1') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(site).toBe('ap1');
+    await popup.waitForSelector('.wizard[data-pending=""]');
+    expect(await popup.$eval('#form-error', (e) => e.textContent ?? '')).toBe('');
     await popup.close();
     await page.close();
   });

@@ -16,6 +16,7 @@ import {
   type SendCodeBody,
   type SessionBody,
   type StartActivationBody,
+  type UpdateActivationBody,
 } from '../../shared/schemas';
 import { isApiErrorBody } from '../../shared/errors';
 
@@ -93,6 +94,8 @@ export function createApiClient(opts: ApiClientOptions) {
       call(StartActivationResponse, 'POST /activations', () => api.activations.$post({ json: body })),
     getActivation: (id: string, token: string) =>
       call(ActivationAnswer, 'GET /activations/:id', () => act.$get({ param: { id } }, auth(token))),
+    updateActivation: (id: string, token: string, body: UpdateActivationBody) =>
+      call(ActivationAnswer, 'PATCH /activations/:id', () => act.$patch({ param: { id }, json: body }, auth(token))),
     sendCode: (id: string, token: string, body: SendCodeBody) =>
       call(SendCodeResponse, 'POST verification-codes', () => act['verification-codes'].$post({ param: { id }, json: body }, auth(token))),
     register: (id: string, token: string, body: RegistrationBody) =>

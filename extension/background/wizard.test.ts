@@ -128,4 +128,21 @@ describe('background wizard handlers', () => {
     expect(r.ok && (r.data as { issues: { path: string[] }[] }).issues.map((i) => i.path[0])).toEqual(['username', 'code']);
     expect(w.calls()).toBe(0);
   });
+
+  test('site: checked with the shared schema, sent as PATCH, remembered; refused once a workspace is bound', async () => {
+    const w = world();
+    const accountId = randomDigits(16);
+    await w.api.createInstance(accountId, '7010');
+    await w.svc.handle({ type: 'wizard/start', body: { accountId, instanceId: '7010', site: 'cn1' } });
+    const before = w.calls();
+    expect(await w.svc.handle({ type: 'wizard/site', body: { site: 'moon' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(w.calls()).toBe(before);
+    expect(await w.svc.handle({ type: 'wizard/site', body: { site: 'us1' } })).toMatchObject({ ok: true, data: { activation: { site: 'us1' } } });
+    expect((await activationRef.getValue())?.activation.site).toBe('us1');
+
+    await w.svc.handle({ type: 'wizard/send-code', body: { purpose: 'register', email: 'sam@example.com' } });
+    const done = await w.svc.handle({ type: 'wizard/register', body: w.api.registrationBody('sam', 'sam@example.com', w.api.lastCode('sam@example.com')) });
+    expect(done).toMatchObject({ ok: true, data: { activation: { state: 'activated', workspace: { site: 'us1' } } } });
+    expect(await w.svc.handle({ type: 'wizard/site', body: { site: 'cn1' } })).toMatchObject({ ok: false, error: { status: 409, code: 'WRONG_STATE' } });
+  });
 });

@@ -17,6 +17,7 @@ import {
   RegistrationBody,
   SendCodeBody,
   StartActivationBody,
+  UpdateActivationBody,
   type Activation,
 } from '../../shared/schemas';
 import { activationRef, apiBaseUrl, type ActivationRef } from '../lib/storage';
@@ -142,6 +143,11 @@ export function createWizardService(deps: WizardDeps) {
         const body = check(BindBillingAccountBody, msg.body);
         if (!body.ok) return body;
         return withActivation(async (c, r) => remember(r, await c.bindBillingAccount(r.id, r.token, body.data)));
+      }
+      case 'wizard/site': {
+        const body = check(UpdateActivationBody, msg.body);
+        if (!body.ok) return body;
+        return withActivation(async (c, r) => remember(r, await c.updateActivation(r.id, r.token, body.data)));
       }
       case 'wizard/workspaces':
         return withActivation((c, r) => c.listWorkspaces(r.id, r.token));

@@ -8,7 +8,8 @@ import { fieldOfPath, formOf, invalidFieldMsg, STEP_FIELDS } from './fields';
 import { initialState, reducer, toDraft } from './reducer';
 import { localCheck, messageFor, validationFor } from './requests';
 import type { Action, Draft, Msg, RequestKind, Status, WizardState } from './types';
-import { useT, type StepProps } from './ui';
+import { SelectField, useT, type StepProps } from './ui';
+import { ALL_SITES, siteInfo } from '../../shared/sites';
 import { IdsStep } from './steps/IdsStep';
 import { RegisterBasic, RegisterCompany, RegisterMethod } from './steps/RegisterSteps';
 import { BindBilling } from './steps/BindBilling';
@@ -162,6 +163,12 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
     if (ready) void env.saveDraft(toDraft(state, now()));
   }, [ready, state]);
 
+  // The site picked above a later step goes to the API (PATCH); a refusal snaps it back (reducer).
+  const wantSite = state.values.ids.site;
+  useEffect(() => {
+    if (ready && siteChangeable(state) && wantSite !== state.activation?.site && !state.pending && !state.errors.form) void run('site');
+  }, [ready, wantSite, state.activation?.site, state.pending]);
+
   useEffect(() => {
     if (ready && state.status === 'workspace-choose' && state.workspaces === null && !state.pending && !state.errors.form) void run('workspaces');
   }, [ready, state.status, state.workspaces, state.pending]);
@@ -232,6 +239,7 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
   return (
     <div class="wizard" ref={root} data-status={state.status} data-pending={state.pending ?? ''}>
       {state.activation?.verified && state.status !== 'ids' ? <VerifiedNote activation={state.activation} /> : null}
+      {siteChangeable(state) ? <SitePicker p={p} lang={lang} /> : null}
       {step}
       {state.status !== 'ids' && state.status !== 'done' ? <StartOver p={p} /> : null}
     </div>
@@ -256,5 +264,29 @@ function VerifiedNote({ activation }: { activation: Activation }) {
     <p class="notice verified" role="note" data-testid="verified">
       {t('wizard_verified', activation.accountId, activation.instanceId)}
     </p>
+  );
+}
+
+/** The site decides only where a new workspace is created: changeable until one is bound. */
+export function siteChangeable(s: WizardState): boolean {
+  const a = s.activation;
+  return Boolean(a && !a.workspace && (a.state === 'needs-billing-account' || a.state === 'needs-workspace') && s.status !== 'ids' && s.status !== 'done');
+}
+
+function SitePicker({ p, lang }: { p: StepProps; lang: string }) {
+  const t = useT();
+  const a = p.state.activation!;
+  const site = siteInfo(a.site);
+  return (
+    <div class="site-picker site-later">
+      <SelectField
+        p={p}
+        form="ids"
+        name="site"
+        label={t('wizard_site')}
+        options={ALL_SITES.map((s) => ({ value: s.code, label: lang === 'zh_CN' ? s.nameZh : s.name }))}
+        hint={`${t('wizard_site_note')} ${t('wizard_site_saved', lang === 'zh_CN' ? site.nameZh : site.name)}`}
+      />
+    </div>
   );
 }

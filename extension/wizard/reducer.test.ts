@@ -236,7 +236,7 @@ describe('start over and persistence', () => {
       initialState(),
       { type: 'field', form: 'ids', name: 'accountId', value: '1234567890123456' },
       { type: 'field', form: 'ids', name: 'site', value: 'us1' },
-      { type: 'activation', kind: 'start', activation: activation() },
+      { type: 'activation', kind: 'start', activation: activation({ site: 'us1' }) },
       { type: 'field', form: 'register', name: 'username', value: 'alice' },
     );
     s = reducer(s, { type: 'start-over' });
@@ -300,5 +300,23 @@ describe('free login (verified activations)', () => {
   test('the code steps are never skipped: switching between register and bind still works', () => {
     const s = run(at('register-basic', verified()), { type: 'switch', to: 'bind' });
     expect(s.status).toBe('bind-billing');
+  });
+});
+
+describe('changing the site of an existing activation', () => {
+  test('the activation answer sets the site; a refusal stays on the step and snaps back', () => {
+    let s = at('bind-billing', activation({ site: 'cn1' }));
+    s = run(s, { type: 'field', form: 'ids', name: 'site', value: 'eu1' }, { type: 'request', kind: 'site' });
+    expect(s.pending).toBe('site');
+    const ok = reducer(s, { type: 'activation', kind: 'site', activation: activation({ site: 'eu1' }) });
+    expect(ok).toMatchObject({ status: 'bind-billing', pending: null, activation: { site: 'eu1' }, values: { ids: { site: 'eu1' } } });
+
+    const refused = reducer(s, { type: 'failed', kind: 'site', error: { kind: 'api', status: 409, code: 'WRONG_STATE', message: 'bound' } });
+    expect(refused.status).toBe('bind-billing');
+    expect(refused.values.ids.site).toBe('cn1');
+    expect(refused.errors.form).not.toBeNull();
+
+    const offline = reducer(s, { type: 'failed', kind: 'site', error: { kind: 'network', message: 'down' } });
+    expect(offline).toMatchObject({ status: 'bind-billing', values: { ids: { site: 'eu1' } }, errors: { retry: 'site' } });
   });
 });

@@ -162,6 +162,14 @@ export function reducer(state: WizardState, action: Action): WizardState {
       if (action.error.kind === 'api' && LOST_ACTIVATION_CODES.has(action.error.code) && action.kind !== 'start') {
         return { ...base, errors: { fields: {}, form: { key: 'error_activation_lost', detail: action.error.message }, retry: null } };
       }
+      if (action.kind === 'site') {
+        // The site control sits above every step: its failure stays on the step the user is on,
+        // and a refused choice snaps back to the activation's site.
+        const m = messagesFor(action.error, action.kind, (f) => state.values.ids[f]);
+        const msg = m.form ?? Object.values(m.fields)[0] ?? { key: 'error_unknown' };
+        const ids = action.error.kind === 'api' && state.activation ? { ...state.values.ids, site: state.activation.site } : state.values.ids;
+        return { ...base, values: { ...state.values, ids }, errors: { fields: {}, form: msg, retry: m.retry } };
+      }
       const form = formOf(state.status);
       const m = messagesFor(action.error, action.kind, (f) => state.values[form][f]);
       const first = Object.keys(m.fields)[0];
@@ -178,6 +186,8 @@ export function reducer(state: WizardState, action: Action): WizardState {
         // Nothing typed is needed after activation: drop passwords and codes from memory.
         values = { ...values, register: withoutPasswords(values.register), workspace: withoutPasswords(values.workspace) };
       }
+      // The activation's site is the truth once there is one (changed here, or by another popup).
+      if (values.ids.site !== action.activation.site) values = { ...values, ids: { ...values.ids, site: action.activation.site } };
       const next = { ...state, values, activation: action.activation, pending: null };
       if (status === state.status) return { ...next, errors: action.kind === 'sync' ? state.errors : NO_ERRORS };
       return { ...next, status, errors: NO_ERRORS, focusTick: state.focusTick + 1, ...(status === 'workspace-choose' ? { workspaces: null } : {}) };

@@ -63,6 +63,8 @@ export function messageFor(kind: RequestKind, state: WizardState): WizardMessage
       return { type: 'wizard/start', body: startBody(state.values.ids) };
     case 'sync':
       return { type: 'wizard/sync', maxAgeMs: 60_000 };
+    case 'site':
+      return { type: 'wizard/site', body: { site: state.values.ids.site } };
     case 'send-code':
       return { type: 'wizard/send-code', body: sendCodeBody(state.status, v) };
     case 'register':

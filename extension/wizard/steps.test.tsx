@@ -158,6 +158,16 @@ describe('workspaces', () => {
     ]);
   });
 
+  test('a workspace frozen by an expired instance says so, in English and in Chinese', () => {
+    const frozen = [{ id: 'w3', name: 'Old', site: 'cn1' as const, language: 'zh' as const, bindable: false, reason: 'frozen', frozenUntil: '2026-01-29T08:00:00.000Z' }];
+    setup(at('workspace-choose', { activation: ws, workspaces: frozen }), (p) => <WorkspaceChoose p={p} lang="en" />);
+    expect(screen.getByText(/frozen: the marketplace instance that paid for it has expired/)).toBeTruthy();
+    expect((screen.getByRole('radio') as HTMLInputElement).disabled).toBe(true);
+    cleanup();
+    setup(at('workspace-choose', { activation: ws, workspaces: frozen }), (p) => <WorkspaceChoose p={p} lang="zh_CN" />, 'zh_CN');
+    expect(screen.getByText(/已冻结：为其付费的云市场实例已到期/)).toBeTruthy();
+  });
+
   test('"I don\'t have a Guance account" asks for username and password twice; "I have one" only email and code', () => {
     setup(at('workspace-create-new', { activation: ws }), (p) => <WorkspaceCreate p={p} lang="en" />);
     for (const l of ['Workspace name', 'Workspace language', 'Username', 'Password', 'Password again', 'Email', 'Verification code', /Phone/]) expect(screen.getByLabelText(l)).toBeTruthy();

@@ -37,6 +37,7 @@ export type RequestKind =
   | 'workspaces'
   | 'create-workspace'
   | 'bind-workspace'
+  | 'site'
   | 'sync';
 
 /** A message for the user: an i18n key plus substitutions; `detail` is the API's own words, shown only as a fallback. */

@@ -13,6 +13,8 @@ export const PopupToBackground = z.discriminatedUnion('type', [
   z.object({ type: z.literal('wizard/register'), body: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('wizard/bind-billing'), body: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('wizard/workspaces') }),
+  /** Change the site of the workspace still to be created (PATCH /activations/:id). */
+  z.object({ type: z.literal('wizard/site'), body: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('wizard/create-workspace'), body: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('wizard/bind-workspace'), body: z.record(z.string(), z.unknown()) }),
   /** Check some fields of a body against its API schema without sending anything (per-step "Next"). */
