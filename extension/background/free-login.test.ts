@@ -9,7 +9,7 @@ import { randomDigits, setup, SPI_KEY } from '../../api/test-support';
 import { signSpiParams } from '../../api/marketplace/signature';
 import { formatBeijingTime } from '../../api/marketplace/free-login';
 import type { ContentToBackground } from '../../shared/messages/content-to-background';
-import { readLandingPage } from '../features/landing-page';
+import { readLandingPage } from '../landing/read-landing-page';
 import { LANDING_SCRIPT_ID } from '../landing/landing';
 import { activationRef, wizardDraft } from '../lib/storage';
 import { emptyValues } from '../wizard/reducer';

@@ -1,15 +1,14 @@
 // Free login: the API's landing page opens its activation in the popup. Two halves in one file:
 // the background keeps a content script registered for exactly the configured API's landing page
 // (a self-hosted API origin cannot be in the production manifest), and answers its message; the
-// content script (entrypoints/landing.content.ts) reads the page and drops the token from the
-// address bar. Decisions live in landing/landing.ts and background/free-login.ts.
+// content script (entrypoints/landing.content.ts, with landing/read-landing-page.ts) reads the page and
+// drops the token from the address bar. Decisions live in landing/landing.ts and background/free-login.ts.
 import { browser, type Browser } from 'wxt/browser';
 import { ContentToBackground } from '../../shared/messages/content-to-background';
 import { parseMessage } from '../../shared/messages/protocol';
 import type { BackgroundFeature } from '../background/detections';
 import { createFreeLogin, syncLandingScript, type ScriptingLike } from '../background/free-login';
 import { configuredClient } from '../background/wizard';
-import { addressWithoutToken, collectLanding, decideLanding } from '../landing/landing';
 import { showLandingBadge } from '../lib/landing-badge';
 import { apiBaseUrl, DEFAULT_API_BASE_URL } from '../lib/storage';
 
@@ -46,26 +45,3 @@ export const landingPage: BackgroundFeature = {
     });
   },
 };
-
-export interface LandingPageEnv {
-  document: Document;
-  location: Pick<Location, 'origin' | 'pathname' | 'search' | 'hash'>;
-  history: Pick<History, 'replaceState'>;
-  send: (m: ContentToBackground) => Promise<unknown>;
-  now: () => number;
-}
-
-/** Content-script half: one look at the page (the server rendered it whole; nothing arrives later). */
-export function readLandingPage(env: LandingPageEnv): ReturnType<typeof decideLanding> {
-  const decision = decideLanding(collectLanding(env.document, env.location), env.now());
-  if (decision.kind === 'open') {
-    const sent = env.send({ type: 'landing/open', activationId: decision.activationId, token: decision.token });
-    void sent.catch(() => undefined);
-  }
-  // Whatever happens next, the token leaves the address bar and the history entry now.
-  // (An expired token is worthless, but it still has no business in the history.)
-  if (decision.kind === 'open' || decision.reason === 'expired') {
-    env.history.replaceState(null, '', addressWithoutToken(env.location));
-  }
-  return decision;
-}
