@@ -58,7 +58,9 @@ export default async function bench() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const root = resolve(import.meta.dirname, '..');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under this load.
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'api/server.ts'], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'bench.db'), ALIYUN_SPI_KEY: KEY, SMTP_URL: '', TRUST_PROXY: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
