@@ -20,6 +20,8 @@ describe('http guards', () => {
         headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,authorization' },
       });
       expect(r.headers.get('Access-Control-Allow-Origin')).toBe(origin);
+      // The methods the API's routes answer, PATCH (change an activation's site) included.
+      expect(r.headers.get('Access-Control-Allow-Methods')?.split(',')).toEqual(['GET', 'POST', 'PATCH', 'OPTIONS']);
     }
     for (const origin of ['https://evil.example', 'chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'null']) {
       const r = await app().request('/spi', { headers: { Origin: origin } });

@@ -83,7 +83,8 @@ export function httpGuards(opts: HttpGuardOptions): MiddlewareHandler[] {
     },
     cors({
       origin: (origin) => (allowed.has(origin) ? origin : null),
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      // Every method a route answers: PATCH changes the site of an activation.
+      allowMethods: ['GET', 'POST', 'PATCH', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'Authorization'],
       exposeHeaders: ['Retry-After', 'X-Request-Id'],
       maxAge: 600,
