@@ -1,4 +1,6 @@
 // `npm run api`: the companion API on HOST:PORT with the SQLite file at DATABASE_PATH.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApi } from './app';
 import { ConfigError, loadConfig, resolveSpiKey, type Config } from './config';
@@ -47,6 +49,11 @@ const { app, maintenance } = createApi({
 const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
   console.log(`Guance Activator API on http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}/api/v1 ` +
     `(database ${config.DATABASE_PATH}, marketplace SPI at ${config.PUBLIC_URL}/marketplace/aliyun)`);
+  // `npm start` builds the extension first: say where it is, since loading it is the next step.
+  const extension = resolve('.output/chrome-mv3');
+  if (existsSync(join(extension, 'manifest.json'))) {
+    console.log(`Extension built in ${extension}: load it unpacked from chrome://extensions (Developer mode)`);
+  }
 });
 server.on('error', (e: NodeJS.ErrnoException) => {
   fatal(e.code === 'EADDRINUSE' ? `Port ${config.PORT} on ${config.HOST} is in use: set PORT to another one` : `Server error: ${e.message}`);
