@@ -126,8 +126,8 @@ const INSTANCE_LABEL_SET = new Set(INSTANCE_ID_LABELS);
 const INLINE_INSTANCE = /(?:instance\s*id|实例\s*id)\s*[:：]?\s*(\d{6,20})(?!\d)/i;
 const DIGITS = /(?<!\d)(\d{6,20})(?!\d)/;
 
-function headerIndex(headers: string[], match: (h: string) => boolean): number {
-  return headers.findIndex((h) => match(normalise(h)));
+function headerIndex(headers: readonly string[], match: (h: string) => boolean): number {
+  return headers.findIndex(match);
 }
 
 export function isGuanceRow(row: RowRecord): boolean {
@@ -145,8 +145,18 @@ export function statusOf(text: string): InstanceStatus {
   return 'unknown';
 }
 
-function instanceOf(row: RowRecord): { id: string; product: string; status: InstanceStatus; statusText: string } | null {
-  const { cells, headers } = row;
+/** Rows of one table share their headers array: normalise it once per table, not three times per row. */
+function normalisedHeaders(cache: Map<readonly string[], string[]>, headers: readonly string[]): string[] {
+  let n = cache.get(headers);
+  if (!n) cache.set(headers, (n = headers.map(normalise)));
+  return n;
+}
+
+function instanceOf(
+  row: RowRecord,
+  headers: readonly string[],
+): { id: string; product: string; status: InstanceStatus; statusText: string } | null {
+  const { cells } = row;
   const aligned = headers.length === cells.length;
   let id: string | null = null;
   if (aligned) {
@@ -175,9 +185,10 @@ function instanceOf(row: RowRecord): { id: string; product: string; status: Inst
 
 export function decideInstances(r: PageRecords, now: number): InstanceDetection[] {
   const seen = new Map<string, InstanceDetection>();
+  const headerCache = new Map<readonly string[], string[]>();
   for (const row of r.rows) {
     if (!isGuanceRow(row)) continue;
-    const inst = instanceOf(row);
+    const inst = instanceOf(row, normalisedHeaders(headerCache, row.headers));
     if (!inst || seen.has(inst.id)) continue;
     seen.set(inst.id, {
       instanceId: inst.id,
