@@ -59,7 +59,7 @@ async function waitForBadge(page: Page, expected: string, timeout = 10_000): Pro
 }
 
 /** The popup's fields once it has asked the background (it renders before the answer arrives). */
-async function popupFields(expectedAccountId: string) {
+async function popupFields(expectedAccountId: string, screenshot?: string) {
   const popup = await openExtensionPage(eb, 'popup.html');
   await popup.waitForSelector('input[name="accountId"]');
   await popup
@@ -83,6 +83,11 @@ async function popupFields(expectedAccountId: string) {
     ]),
     text: document.body.innerText,
   }));
+  // The README shows step 1 as a buyer sees it after browsing the console (UPDATE_SCREENSHOTS=1).
+  if (screenshot && process.env.UPDATE_SCREENSHOTS) {
+    await popup.setViewport({ width: 380, height: 640 }); // the popup's own width
+    await popup.screenshot({ path: resolve(import.meta.dirname, '../docs/screenshots', `${screenshot}.png`), fullPage: true });
+  }
   await popup.close();
   return result;
 }
@@ -111,7 +116,7 @@ describe('detection in Chromium', () => {
     await waitForBadge(center, '1');
     const list = await visit('marketplace.console.alibabacloud.com', '/');
     await waitForBadge(list, '2'); // two Guance rows (one closed), no account on that page
-    const f = await popupFields('1234567890123456');
+    const f = await popupFields('1234567890123456', '01-ids-detected');
     expect(f.accountId).toBe('1234567890123456');
     expect(f.options).toEqual([
       ['41000001', 'active'],
