@@ -13,7 +13,7 @@ import { metaRoutes } from './routes/meta';
 import { sessionRoutes } from './routes/sessions';
 import { createMiddleware } from 'hono/factory';
 import type { SiteCode } from '../shared/sites';
-import { withAuditContext } from './db/audit-context';
+import type { AuditContext } from './db/audit-context';
 import { LifecycleRepository } from './db/repositories/lifecycle';
 import { landingRoutes } from './routes/landing';
 import { clientAddress, httpGuards } from './security/http';
@@ -85,18 +85,20 @@ export function createApi(deps: AppDeps) {
     await next();
   });
 
+  // Each write is attributed, in the audit trail, to the request that made it: routes hand this to
+  // the services, which enter it around their synchronous transactions (db/audit-context.ts).
+  const auditOf = (c: Context): AuditContext => ({ requestId: c.get('requestId'), now });
+
   const api = new Hono()
     .route('/', metaRoutes())
-    .route('/activations', activationRoutes(activations, startLimit))
+    .route('/activations', activationRoutes(activations, auditOf, startLimit))
     .route('/sessions', sessionRoutes(sessions));
 
   const guards = httpGuards({ allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog });
   const app = new Hono()
     .use('*', ...guards)
-    // Every write below is attributed, in the audit trail, to the request that made it.
-    .use('*', (c, next) => withAuditContext({ requestId: c.get('requestId'), now }, () => next()))
     .route('/api/v1', api)
-    .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey))
+    .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey, auditOf))
     .route('/activate', landingRoutes({ repos, activations, lifecycle: lifecycleRepo, apiOrigin: new URL(publicUrl).origin, now }));
 
   // Route patterns, to tell "no such path" (404) from "no such method on this path" (405).

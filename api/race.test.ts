@@ -44,12 +44,12 @@ describe('races: exactly one wins, the others get the 409', () => {
     const first = await ctx.start();
     const { res } = await ctx.register('wanda', 'wanda@example.com', first);
     const workspaceId = res.body.activation.workspace.id as string;
-    ctx.db.prepare('UPDATE settlements SET ended_at = started_at').run();
+    ctx.fixture(() => ctx.db.prepare('UPDATE settlements SET ended_at = started_at').run());
     const billingId = ctx.repos.accounts.billingByUsername('wanda')!.id;
     const acts: Awaited<ReturnType<typeof ctx.start>>[] = [];
     for (let i = 0; i < N; i++) {
       const acct = randomDigits(16);
-      ctx.repos.accounts.insertLink(acct, billingId, 0);
+      ctx.fixture(() => ctx.repos.accounts.insertLink(acct, billingId, 0));
       const a = await ctx.start(acct);
       const code = await ctx.codeFor(a, { purpose: 'bind-billing-account', username: 'wanda' }, 'wanda@example.com');
       expect((await a.call('POST', '/billing-account', { username: 'wanda', code })).status).toBe(200);
@@ -84,7 +84,7 @@ describe('races: exactly one wins, the others get the 409', () => {
   // mostly meet the friendly pre-check. Another process (or connection) can still slip between
   // check and write; then the database constraint decides. These drive that path directly.
   it('the repositories map each unique constraint to its 409', () => {
-    const { repos } = setup({ rateLimits: MANY_BUYERS });
+    const { repos, fixture } = setup({ rateLimits: MANY_BUYERS });
     const acct = { passwordHash: 'h', phone: null };
     repos.accounts.insertBilling({ ...acct, id: 'b1', username: 'Zed', email: 'z@x.io', companyName: null, contactName: null, industry: null }, 0);
     const code = (fn: () => void) => {
@@ -101,11 +101,14 @@ describe('races: exactly one wins, the others get the 409', () => {
     repos.accounts.insertGuance({ ...acct, id: 'g1', username: 'zed', email: 'z@x.io' }, 0);
     expect(code(() => repos.accounts.insertGuance({ ...acct, id: 'g2', username: 'ZED', email: 'q@x.io' }, 0))).toBe('USERNAME_TAKEN');
     expect(code(() => repos.accounts.insertGuance({ ...acct, id: 'g3', username: 'amy', email: 'z@x.io' }, 0))).toBe('EMAIL_TAKEN');
-    repos.accounts.insertLink('1234567890123456', 'b1', 0);
-    expect(code(() => repos.accounts.insertLink('1234567890123456', 'b1', 0))).toBe('CLOUD_ACCOUNT_LINKED_ELSEWHERE');
-    repos.instances.insert({ id: '1', accountId: '1234567890123456', orderId: null, productCode: 'p', skuId: null, trial: false, template: null, expiredOn: null }, 0);
-    repos.workspaces.insert({ id: 'w1', name: 'W', site: 'cn1', language: 'zh', billingAccountId: 'b1' }, 'g1', 0);
-    repos.workspaces.settle('w1', '1234567890123456', '1', 0);
-    expect(code(() => repos.workspaces.settle('w1', '6543210987654321', '1', 0))).toBe('WORKSPACE_NOT_BINDABLE');
+    // Links, instances and settlements are audited: written here as a fixture (test-support.ts).
+    fixture(() => {
+      repos.accounts.insertLink('1234567890123456', 'b1', 0);
+      expect(code(() => repos.accounts.insertLink('1234567890123456', 'b1', 0))).toBe('CLOUD_ACCOUNT_LINKED_ELSEWHERE');
+      repos.instances.insert({ id: '1', accountId: '1234567890123456', orderId: null, productCode: 'p', skuId: null, trial: false, template: null, expiredOn: null }, 0);
+      repos.workspaces.insert({ id: 'w1', name: 'W', site: 'cn1', language: 'zh', billingAccountId: 'b1' }, 'g1', 0);
+      repos.workspaces.settle('w1', '1234567890123456', '1', 0);
+      expect(code(() => repos.workspaces.settle('w1', '6543210987654321', '1', 0))).toBe('WORKSPACE_NOT_BINDABLE');
+    });
   });
 });

@@ -1,6 +1,7 @@
 // Shared set-up for the API's tests: a real app on an in-memory database, a clock the test moves,
 // and helpers that walk the flow through HTTP like a client would.
 import { createApi, type AppDeps } from './app';
+import { withAuditContext, type NotAsync } from './db/audit-context';
 import { openDatabase } from './db/connection';
 import { createRepositories } from './db/repositories';
 import { signSpiParams } from './marketplace/signature';
@@ -29,6 +30,12 @@ export function setup(extra: Partial<AppDeps> = {}) {
   const logs: string[] = [];
   const { app, sweep } = createApi({ db, spiKey: SPI_KEY, publicUrl: 'https://activator.test', now: clock.now, log: (l) => logs.push(l), ...extra });
   const repos = createRepositories(db);
+
+  /**
+   * A direct change a test makes to set the scene, as an operator would: audited writes need a
+   * context under tests (db/audit-context.ts), and this one says where the rows came from.
+   */
+  const fixture = <T>(fn: () => NotAsync<T>): NotAsync<T> => withAuditContext<T>({ requestId: 'test-fixture', now: clock.now }, fn);
 
   const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as any, headers: res.headers });
 
@@ -93,5 +100,5 @@ export function setup(extra: Partial<AppDeps> = {}) {
     return { act: a, res: r };
   };
 
-  return { db, app, sweep, repos, clock, logs, spi, createInstance, call, start, lastCode, codeFor, registrationBody, register };
+  return { db, app, sweep, repos, clock, logs, fixture, spi, createInstance, call, start, lastCode, codeFor, registrationBody, register };
 }

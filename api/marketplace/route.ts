@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
+import type { AuditContext } from '../db/audit-context';
 import { ApiError } from '../lib/errors';
 import type { MarketplaceService } from '../services/marketplace';
 import { LANDING_CSP } from './landing';
@@ -29,7 +30,7 @@ function errorPage(c: Context, status: number, code: string, message: string) {
  * `GET /marketplace/aliyun`: the Alibaba Cloud Marketplace SPI endpoint (DESIGN §5), and
  * `GET /marketplace/aliyun/login`: the free-login URL we gave as `authUrl` (action `verify` implied).
  */
-export function marketplaceRoutes(svc: MarketplaceService, spiKey: string) {
+export function marketplaceRoutes(svc: MarketplaceService, spiKey: string, audit: (c: Context) => AuditContext) {
   const handler = (c: Context) => {
     const params: Record<string, string> = {};
     for (const [k, v] of new URL(c.req.url).searchParams) {
@@ -44,7 +45,7 @@ export function marketplaceRoutes(svc: MarketplaceService, spiKey: string) {
       if (isVerify && wantsHtml(c)) return errorPage(c, 403, 'BAD_SIGNATURE', 'The token does not match the parameters');
       throw new ApiError('BAD_SIGNATURE', 'The token does not match the parameters');
     }
-    const answer = svc.handle(isLogin && params.action === undefined ? { ...params, action: 'verify' } : params);
+    const answer = svc.handle(isLogin && params.action === undefined ? { ...params, action: 'verify' } : params, audit(c));
     if (answer.location) return c.redirect(answer.location, 302);
     if (isVerify && answer.status >= 400 && wantsHtml(c)) {
       const err = (answer.body as { error: { code: string; message: string } }).error;

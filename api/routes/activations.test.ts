@@ -342,7 +342,7 @@ describe('workspaces', () => {
       status: 200, body: { workspaces: [{ id: workspaceId, name: 'mallory space', site: 'cn1', language: 'zh', bindable: false, reason: 'already-bound-here' }] },
     });
     // Another cloud account linked to the same Billing Center account sees it as settled by another account.
-    ctx.repos.accounts.insertLink(OTHER, ctx.repos.accounts.billingByUsername('mallory')!.id, 0);
+    ctx.fixture(() => ctx.repos.accounts.insertLink(OTHER, ctx.repos.accounts.billingByUsername('mallory')!.id, 0));
     const b = await boundActivation(ctx, OTHER);
     expect((await b.call('GET', '/workspaces')).body.workspaces[0]).toMatchObject({ bindable: false, reason: 'settled-by-other-account' });
     const fresh = await ctx.start('1111222233334444');
@@ -360,7 +360,7 @@ describe('workspaces', () => {
     expect(ws).toMatchObject({ id: workspaceId, bindable: false, reason: 'frozen', frozenUntil: '2026-01-29T08:00:00.000Z' });
     expect(await a.call('POST', '/workspace-bindings', { workspaceId }))
       .toMatchObject({ status: 409, body: { error: { code: 'WORKSPACE_NOT_BINDABLE', details: { reason: 'frozen' } } } });
-    ctx.repos.accounts.insertLink(OTHER, ctx.repos.accounts.billingByUsername('mallory')!.id, 0);
+    ctx.fixture(() => ctx.repos.accounts.insertLink(OTHER, ctx.repos.accounts.billingByUsername('mallory')!.id, 0));
     const b = await boundActivation(ctx, OTHER);
     expect((await b.call('GET', '/workspaces')).body.workspaces[0]).toMatchObject({ bindable: false, reason: 'frozen' });
     // Renewed: the freeze is lifted and the usual reason is back.
@@ -429,7 +429,7 @@ describe('workspaces', () => {
       .toMatchObject({ status: 409, body: { error: { code: 'WORKSPACE_NOT_BINDABLE', details: { reason: 'already-bound-here' } } } });
     expect(await a.call('POST', '/workspace-bindings', { workspaceId: 'ws_nope' }))
       .toMatchObject({ status: 404, body: { error: { code: 'WORKSPACE_NOT_FOUND' } } });
-    ctx.db.prepare('UPDATE settlements SET ended_at = started_at WHERE workspace_id = ?').run(workspaceId);
+    ctx.fixture(() => ctx.db.prepare('UPDATE settlements SET ended_at = started_at WHERE workspace_id = ?').run(workspaceId));
     expect((await a.call('GET', '/workspaces')).body.workspaces[0]).toMatchObject({ id: workspaceId, bindable: true, reason: null });
     const r = await a.call('POST', '/workspace-bindings', { workspaceId });
     expect(r).toMatchObject({ status: 200, body: { activation: { state: 'activated', workspace: { id: workspaceId }, loginUrl: 'https://auth.guance.com/login/pwd' } } });
@@ -440,7 +440,7 @@ describe('workspaces', () => {
   it('does not let an activation bind a workspace of another Billing Center account', async () => {
     const ctx = setup();
     const { workspaceId } = await withBillingAccount(ctx, OTHER);
-    ctx.db.prepare('UPDATE settlements SET ended_at = started_at').run();
+    ctx.fixture(() => ctx.db.prepare('UPDATE settlements SET ended_at = started_at').run());
     await ctx.register('quinn', 'quinn@example.com');
     const a = await ctx.start(ACCOUNT);
     const code = await ctx.codeFor(a, { purpose: 'bind-billing-account', username: 'quinn' }, 'quinn@example.com');

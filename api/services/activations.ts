@@ -3,6 +3,7 @@ import type {
   StartActivationBody, UpdateActivationBody, WorkspaceListItem,
 } from '../../shared/schemas';
 import { siteInfo } from '../../shared/sites';
+import { withAuditContext, type AuditContext } from '../db/audit-context';
 import type { Repositories } from '../db/repositories';
 import type { ActivationRecord } from '../db/repositories/activations';
 import type { WorkspaceRecord } from '../db/repositories/workspaces';
@@ -15,7 +16,11 @@ export const ACTIVATION_TTL_MS = 24 * 60 * 60_000;
 
 const lower = (email: string) => email.trim().toLowerCase();
 
-/** The binding wizard's server side: one activation walks needs-billing-account → needs-workspace → activated. */
+/**
+ * The binding wizard's server side: one activation walks needs-billing-account → needs-workspace → activated.
+ * Methods that write take the request's `audit` context and enter it around their synchronous
+ * writes (after any await), so the audit triggers record which request made each change.
+ */
 export class ActivationService {
   constructor(
     private readonly repos: Repositories,
@@ -30,7 +35,7 @@ export class ActivationService {
     this.lifecycle?.sweep();
   }
 
-  start(body: StartActivationBody): { activation: Activation; token: string } {
+  start(body: StartActivationBody, audit: AuditContext): { activation: Activation; token: string } {
     this.sweep();
     const instance = this.repos.instances.get(body.instanceId);
     if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'The marketplace has not told us about this instance', { field: 'instanceId' });
@@ -47,7 +52,7 @@ export class ActivationService {
       id: newId('act'), tokenHash: sha256(token), accountId: body.accountId, instanceId: body.instanceId,
       site: body.site, expiresAt: now + ACTIVATION_TTL_MS,
     };
-    this.repos.activations.insert(record, now);
+    withAuditContext(audit, () => this.repos.activations.insert(record, now));
     return {
       activation: this.view({ ...record, state: 'needs-billing-account', billingAccountId: null, workspaceId: null }),
       token,
@@ -136,9 +141,9 @@ export class ActivationService {
   }
 
   /** The site of the workspace still to be created (DESIGN §2: it decides nothing else). */
-  changeSite(act: ActivationRecord, body: UpdateActivationBody): Activation {
+  changeSite(act: ActivationRecord, body: UpdateActivationBody, audit: AuditContext): Activation {
     this.requireState(act, 'needs-billing-account', 'needs-workspace');
-    if (!this.repos.activations.setSite(act.id, body.site, this.now())) {
+    if (!withAuditContext(audit, () => this.repos.activations.setSite(act.id, body.site, this.now()))) {
       throw new ApiError('WRONG_STATE', 'A workspace is bound already; its site can never change', { state: this.repos.activations.get(act.id)?.state });
     }
     return this.reload(act.id);
@@ -179,7 +184,7 @@ export class ActivationService {
     }
   }
 
-  async register(act: ActivationRecord, body: RegistrationBody): Promise<Activation> {
+  async register(act: ActivationRecord, body: RegistrationBody, audit: AuditContext): Promise<Activation> {
     this.requireState(act, 'needs-billing-account');
     this.requireActiveInstance(act);
     this.requireNotLinked(act);
@@ -200,7 +205,7 @@ export class ActivationService {
       this.repos.accounts.insertLink(act.accountId, billing.id, now);
       const ws = this.createAndSettle(act, billing.id, guance.id, body.workspace.name, body.workspace.language, now);
       this.advance(act, 'needs-billing-account', 'activated', { billingAccountId: billing.id, workspaceId: ws.id });
-    });
+    }, audit);
     return this.reload(act.id);
   }
 
@@ -212,7 +217,7 @@ export class ActivationService {
     return ws;
   }
 
-  bindBillingAccount(act: ActivationRecord, body: BindBillingAccountBody): Activation {
+  bindBillingAccount(act: ActivationRecord, body: BindBillingAccountBody, audit: AuditContext): Activation {
     this.requireState(act, 'needs-billing-account');
     this.requireActiveInstance(act);
     const account = this.repos.accounts.billingByUsername(body.username);
@@ -226,7 +231,7 @@ export class ActivationService {
       if (linked === undefined) this.repos.accounts.insertLink(act.accountId, account.id, now);
       else if (linked !== account.id) this.requireNotLinked(act, account.id);
       this.advance(act, 'needs-billing-account', 'needs-workspace', { billingAccountId: account.id });
-    });
+    }, audit);
     return this.reload(act.id);
   }
 
@@ -252,7 +257,7 @@ export class ActivationService {
     };
   }
 
-  async createWorkspace(act: ActivationRecord, body: CreateWorkspaceBody): Promise<Activation> {
+  async createWorkspace(act: ActivationRecord, body: CreateWorkspaceBody, audit: AuditContext): Promise<Activation> {
     this.requireState(act, 'needs-workspace');
     this.requireActiveInstance(act);
     const ga = body.guanceAccount;
@@ -277,11 +282,11 @@ export class ActivationService {
       if (newAccount) this.repos.accounts.insertGuance(newAccount, now);
       const ws = this.createAndSettle(act, act.billingAccountId!, ownerId, body.name, body.language, now);
       this.advance(act, 'needs-workspace', 'activated', { workspaceId: ws.id });
-    });
+    }, audit);
     return this.reload(act.id);
   }
 
-  bindWorkspace(act: ActivationRecord, workspaceId: string): Activation {
+  bindWorkspace(act: ActivationRecord, workspaceId: string, audit: AuditContext): Activation {
     this.requireState(act, 'needs-workspace');
     this.requireActiveInstance(act);
     const ws = this.repos.workspaces.get(workspaceId);
@@ -299,7 +304,7 @@ export class ActivationService {
       const now = this.now();
       this.repos.workspaces.settle(ws.id, act.accountId, act.instanceId, now);
       this.advance(act, 'needs-workspace', 'activated', { workspaceId: ws.id });
-    });
+    }, audit);
     return this.reload(act.id);
   }
 }

@@ -2,6 +2,7 @@
 // proved who the buyer is, so the activation it starts is marked verified; it still skips nothing
 // that proves control of a Billing Center or Guance account (those take their email codes).
 import type { SiteCode } from '../../shared/sites';
+import type { AuditContext } from '../db/audit-context';
 import type { Repositories } from '../db/repositories';
 import type { LifecycleRepository } from '../db/repositories/lifecycle';
 import { sha256 } from '../lib/crypto';
@@ -25,8 +26,9 @@ export class FreeLoginService {
   /**
    * `params` carry a valid signature already. Returns where to send the browser: the landing page,
    * with the bearer token in the fragment (browsers send neither fragments to servers nor in Referer).
+   * `audit`: the SPI request's context, for the activation it starts.
    */
-  verify(params: Record<string, string>): { location: string; activationId: string } {
+  verify(params: Record<string, string>, audit: AuditContext): { location: string; activationId: string } {
     const now = this.now();
     const instanceId = params.instanceId ?? '';
     if (!/^\d{1,20}$/.test(instanceId)) throw new ApiError('VALIDATION_FAILED', 'instanceId must be 1 to 20 digits', [{ path: 'instanceId', message: 'Not an instance ID' }]);
@@ -44,11 +46,11 @@ export class FreeLoginService {
       if (!this.lifecycleRepo.useFreeLoginToken(sha256(params.token ?? ''), instanceId, now)) {
         throw new ApiError('TOKEN_REPLAYED', 'This login link was used already; click Login Directly again');
       }
-      const { activation, token } = this.activations.start({ accountId: instance.accountId, instanceId, site: this.defaultSite });
+      const { activation, token } = this.activations.start({ accountId: instance.accountId, instanceId, site: this.defaultSite }, audit);
       this.lifecycleRepo.markVerified(activation.id);
       const q = new URLSearchParams({ activation: activation.id });
       return { location: `${this.publicUrl}${LANDING_PATH}?${q}#token=${encodeURIComponent(token)}`, activationId: activation.id };
-    });
+    }, audit);
   }
 
   /** Used tokens older than the window can never pass the time check again: forget them. */

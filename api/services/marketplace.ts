@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuditContext } from '../db/audit-context';
 import type { Repositories } from '../db/repositories';
 import type { LifecycleRepository } from '../db/repositories/lifecycle';
 import { ApiError } from '../lib/errors';
@@ -55,12 +56,13 @@ export class MarketplaceService {
    * Runs one signed call and keeps it (token removed) in the call log, whatever the outcome.
    * A fault on our side is answered so the marketplace retries (instanceId "0" for createInstance,
    * 503 for the rest), with the call kept in the pending table so it is not lost either way.
+   * `audit`: this SPI request's context; every change the call makes is recorded under its id.
    */
-  handle(params: Record<string, string>): SpiAnswer {
+  handle(params: Record<string, string>, audit: AuditContext): SpiAnswer {
     this.lifecycle.sweep();
     const mail: MailMessage[] = [];
     try {
-      const answer = this.repos.tx(() => this.handleInTx(params, mail));
+      const answer = this.repos.tx(() => this.handleInTx(params, mail, audit), audit);
       this.lifecycle.send(mail);
       return answer;
     } catch (e) {
@@ -81,13 +83,13 @@ export class MarketplaceService {
     }
   }
 
-  private handleInTx(params: Record<string, string>, mail: MailMessage[]): SpiAnswer {
+  private handleInTx(params: Record<string, string>, mail: MailMessage[], audit: AuditContext): SpiAnswer {
     const { token: _token, ...logged } = params;
     const now = this.now();
     let answer: SpiAnswer;
     let outcome = 'ok';
     try {
-      const r = this.dispatch(params, now, mail);
+      const r = this.dispatch(params, now, mail, audit);
       answer = r.location ? { status: 302, body: null, location: r.location } : { status: 200, body: r.body };
       if (r.replayed) outcome = 'replayed';
       const id = params.instanceId ?? params.orderBizId;
@@ -105,7 +107,7 @@ export class MarketplaceService {
     return answer;
   }
 
-  private dispatch(params: Record<string, string>, now: number, mail: MailMessage[]): Outcome {
+  private dispatch(params: Record<string, string>, now: number, mail: MailMessage[], audit: AuditContext): Outcome {
     const action = params.action;
     if (!action || !Object.hasOwn(ACTIONS, action)) {
       throw new ApiError('BAD_REQUEST', `Unknown action ${JSON.stringify(action ?? '')}`, { supported: Object.keys(ACTIONS) });
@@ -119,7 +121,7 @@ export class MarketplaceService {
 
     if (action === 'verify') {
       if (!this.freeLogin) throw new ApiError('NOT_FOUND', 'Free login is not available here');
-      const r = this.freeLogin.verify(params);
+      const r = this.freeLogin.verify(params, audit);
       return { body: null, location: r.location };
     }
 
@@ -141,7 +143,7 @@ export class MarketplaceService {
       for (const pending of this.lifecycleRepo.openPending(id)) {
         let result = 'ok';
         try {
-          this.dispatch(pending.params, now, mail);
+          this.dispatch(pending.params, now, mail, audit);
         } catch (e) {
           if (!(e instanceof ApiError)) throw e;
           result = e.code;

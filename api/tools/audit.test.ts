@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LifecycleRepository } from '../db/repositories/lifecycle';
-import { setup } from '../test-support';
+import { MANY_BUYERS, setup } from '../test-support';
 import { formatAudit } from './audit';
 
 describe('audit trail', () => {
@@ -38,5 +38,30 @@ describe('audit trail', () => {
     expect(formatAudit(rows)).toMatch(/instance 6002\s+status\s+active → released/);
     // Append-only.
     expect(() => s.db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+  });
+
+  it('attributes each change to its own request when requests interleave across awaits', async () => {
+    const s = setup({ rateLimits: MANY_BUYERS });
+    const N = 8;
+    const acts = [];
+    for (let i = 0; i < N; i++) {
+      const act = await s.start();
+      acts.push({ act, code: await s.codeFor(act, { purpose: 'register', email: `inter${i}@example.com` }, `inter${i}@example.com`) });
+    }
+    // All in flight at once: each awaits scrypt before its transaction, so their steps interleave.
+    const responses = await Promise.all(acts.map(({ act, code }, i) => s.app.request(`/api/v1/activations/${act.id}/registration`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${act.token}` },
+      body: JSON.stringify(s.registrationBody(`inter_${i}`, `inter${i}@example.com`, code)),
+    })));
+    const repo = new LifecycleRepository(s.db);
+    acts.forEach(({ act }, i) => {
+      expect(responses[i]!.status).toBe(201);
+      const requestId = responses[i]!.headers.get('X-Request-Id');
+      const byThis = repo.auditOf(act.accountId).filter((r) => r.entity !== 'instance');
+      expect(new Set(byThis.map((r) => r.entity))).toEqual(new Set(['link', 'settlement', 'activation']));
+      expect(new Set(byThis.map((r) => r.requestId))).toEqual(new Set([requestId]));
+    });
+    // Nothing the app wrote went unattributed.
+    expect(s.db.prepare('SELECT COUNT(*) FROM audit_log WHERE request_id IS NULL').pluck().get()).toBe(0);
   });
 });

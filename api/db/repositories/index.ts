@@ -1,3 +1,4 @@
+import { withAuditContext, type AuditContext, type NotAsync } from '../audit-context';
 import type { Db } from '../connection';
 import { AccountRepository } from './accounts';
 import { ActivationRepository } from './activations';
@@ -8,7 +9,11 @@ import { WorkspaceRepository } from './workspaces';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
-/** Every repository over one connection, statements prepared once; `tx` runs a function in one transaction. */
+/**
+ * Every repository over one connection, statements prepared once. `tx` runs a synchronous function
+ * in one transaction; with `audit`, inside that audit context (db/audit-context.ts), which every
+ * transaction writing an audited table needs.
+ */
 export function createRepositories(db: Db) {
   return {
     db,
@@ -18,6 +23,9 @@ export function createRepositories(db: Db) {
     instances: new InstanceRepository(db),
     outbox: new OutboxRepository(db),
     workspaces: new WorkspaceRepository(db),
-    tx: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    tx: <T>(fn: () => NotAsync<T>, audit?: AuditContext): NotAsync<T> => {
+      const run = () => db.transaction(fn).immediate();
+      return audit ? withAuditContext<T>(audit, run) : run();
+    },
   };
 }
