@@ -4,6 +4,8 @@ import { checkApiAddress, originPattern } from './api-address';
 test('loopback may be plain http and needs no extra permission', () => {
   expect(checkApiAddress('http://127.0.0.1:8787/')).toEqual({ ok: true, url: 'http://127.0.0.1:8787', origin: 'http://127.0.0.1:8787', needsPermission: false });
   expect(checkApiAddress('http://localhost:3000')).toMatchObject({ ok: true, needsPermission: false });
+  // IPv6 loopback may be plain http, but it is not in the manifest: the extension asks for it.
+  expect(checkApiAddress('http://[::1]:8787')).toMatchObject({ ok: true, origin: 'http://[::1]:8787', needsPermission: true });
 });
 
 test('any other address must be https, and asks for exactly its origin', () => {

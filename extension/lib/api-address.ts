@@ -5,6 +5,8 @@ export type AddressCheck =
   | { ok: false; reason: 'invalid' | 'https' };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** The loopback hosts the manifest's host_permissions already cover (wxt.config.ts). */
+const IN_MANIFEST = new Set(['127.0.0.1', 'localhost']);
 
 export function checkApiAddress(input: string): AddressCheck {
   let u: URL;
@@ -18,8 +20,9 @@ export function checkApiAddress(input: string): AddressCheck {
   const loopback = LOOPBACK.has(u.hostname);
   if (!loopback && u.protocol !== 'https:') return { ok: false, reason: 'https' };
   const url = (u.origin + u.pathname).replace(/\/+$/, '');
-  // Loopback is in the manifest's host_permissions already; any other origin is asked for at run time.
-  return { ok: true, url, origin: u.origin, needsPermission: !loopback };
+  // 127.0.0.1 and localhost are in the manifest's host_permissions; any other origin ([::1] too) is
+  // asked for at run time.
+  return { ok: true, url, origin: u.origin, needsPermission: !IN_MANIFEST.has(u.hostname) };
 }
 
 /** The match pattern for exactly one origin (port included when there is one). */
