@@ -47,6 +47,11 @@ export interface AppDeps {
   rateLimits?: Partial<RateLimitConfig>;
   /** Reverse proxies in front of the API whose X-Forwarded-For is believed (TRUST_PROXY); 0 = none. */
   trustProxy?: number;
+  /**
+   * REQUIRE_VERIFIED_LINK: the IDs typed or read in the browser are claims; with this on, a cloud
+   * account gets its first Billing Center link only through an activation the marketplace verified.
+   */
+  requireVerifiedLink?: boolean;
   /** The site of activations started by free login (the marketplace does not say). */
   freeLoginSite?: SiteCode;
 }
@@ -69,7 +74,7 @@ export function createApi(deps: AppDeps) {
   const lifecycleRepo = new LifecycleRepository(deps.db);
   const lifecycle = new LifecycleService(repos, lifecycleRepo, mailer, now, log);
   const codes = new CodeService(repos, mailer, codeSecret, now, limiter);
-  const activations = new ActivationService(repos, codes, now, lifecycle);
+  const activations = new ActivationService(repos, codes, now, lifecycle, { requireVerifiedLink: deps.requireVerifiedLink ?? false });
   const sessions = new SessionService(repos, limiter);
   const publicUrl = (deps.publicUrl ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
   const marketplace = new MarketplaceService(repos, publicUrl, now, lifecycle, lifecycleRepo, log);

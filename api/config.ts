@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   PUBLIC_URL: HttpUrl.optional(),
   TRUST_PROXY: z.coerce.number({ error: 'must be a number' }).int('must be a whole number')
     .min(0, 'must be 0 (no proxy) or the number of reverse proxies in front of the API').max(5, 'must be at most 5').default(0),
+  REQUIRE_VERIFIED_LINK: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).default('false')
+    .transform((v) => v === 'true' || v === '1'),
   ALLOWED_ORIGINS: z.string().default('').transform((s, ctx) => {
     const list = s.split(',').map((x) => x.trim()).filter(Boolean);
     for (const o of list) {
@@ -40,6 +42,8 @@ export interface Config {
   ALLOWED_ORIGINS: string[];
   /** Reverse proxies in front of the API: their X-Forwarded-For names the client (rate limits). */
   TRUST_PROXY: number;
+  /** Only a marketplace-verified activation (free login) may link a cloud account for the first time. */
+  REQUIRE_VERIFIED_LINK: boolean;
 }
 
 export class ConfigError extends Error {

@@ -42,6 +42,7 @@ if (!config.SMTP_URL) {
 
 const { app, maintenance } = createApi({
   db, spiKey, mailer, publicUrl: config.PUBLIC_URL, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY,
+  requireVerifiedLink: config.REQUIRE_VERIFIED_LINK,
   // Straight to the stream: console.log's formatting and colour checks cost more than the line.
   accessLog: (line) => process.stdout.write(`${line}\n`),
 });

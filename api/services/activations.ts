@@ -12,6 +12,10 @@ import { ApiError } from '../lib/errors';
 import type { CodeService } from './codes';
 import type { LifecycleService } from './lifecycle';
 
+export interface ActivationPolicy {
+  requireVerifiedLink: boolean;
+}
+
 export const ACTIVATION_TTL_MS = 24 * 60 * 60_000;
 
 const lower = (email: string) => email.trim().toLowerCase();
@@ -28,14 +32,28 @@ export class ActivationService {
     private readonly now: () => number,
     /** Freezes and releases; also explains to the user what to do about an instance that is not active. */
     private readonly lifecycle?: LifecycleService,
+    private readonly policy: ActivationPolicy = { requireVerifiedLink: false },
   ) {}
+
+  /**
+   * With `requireVerifiedLink`, a cloud account not linked yet can be linked only by an activation
+   * the marketplace verified (free login): anyone who learns the two IDs could otherwise link
+   * someone else's purchase to their own Billing Center account. An existing link still only
+   * needs its owner's email code.
+   */
+  private requireProofForNewLink(accountId: string, verified: boolean): void {
+    if (!this.policy.requireVerifiedLink || verified || this.repos.accounts.linkedBillingAccountId(accountId)) return;
+    throw new ApiError('VERIFICATION_REQUIRED',
+      'This Alibaba Cloud account is not linked to a Billing Center account yet. To link it, open Guance with ' +
+      'Login Directly in Marketplace › Purchased Services: that proves the purchase is yours.', { field: 'accountId' });
+  }
 
   /** Releases whatever finished its countdown before we read an instance's status. */
   private sweep(): void {
     this.lifecycle?.sweep();
   }
 
-  start(body: StartActivationBody, audit: AuditContext): { activation: Activation; token: string } {
+  start(body: StartActivationBody, audit: AuditContext, opts: { verified?: boolean } = {}): { activation: Activation; token: string } {
     this.sweep();
     const instance = this.repos.instances.get(body.instanceId);
     if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'The marketplace has not told us about this instance', { field: 'instanceId' });
@@ -46,6 +64,8 @@ export class ActivationService {
       throw this.lifecycle?.notActive(instance)
         ?? new ApiError('INSTANCE_NOT_ACTIVE', `This instance is ${instance.status}`, { field: 'instanceId', status: instance.status });
     }
+    // Said at the first step, not after the user typed a whole registration.
+    this.requireProofForNewLink(body.accountId, opts.verified ?? false);
     const now = this.now();
     const token = newToken();
     const record = {
@@ -188,6 +208,7 @@ export class ActivationService {
     this.requireState(act, 'needs-billing-account');
     this.requireActiveInstance(act);
     this.requireNotLinked(act);
+    this.requireProofForNewLink(act.accountId, act.verified ?? false);
     const email = lower(body.email);
     this.requireFreeNames(['billing', 'guance'], body.username, email);
     const code = this.codes.check('register', email, body.code);
@@ -223,6 +244,7 @@ export class ActivationService {
     const account = this.repos.accounts.billingByUsername(body.username);
     if (!account) throw new ApiError('BILLING_ACCOUNT_NOT_FOUND', 'No Billing Center account has this username', { field: 'username' });
     this.requireNotLinked(act, account.id);
+    this.requireProofForNewLink(act.accountId, act.verified ?? false);
     const code = this.codes.check('bind-billing-account', account.email, body.code);
     this.repos.tx(() => {
       const now = this.now();

@@ -46,7 +46,7 @@ export class FreeLoginService {
       if (!this.lifecycleRepo.useFreeLoginToken(sha256(params.token ?? ''), instanceId, now)) {
         throw new ApiError('TOKEN_REPLAYED', 'This login link was used already; click Login Directly again');
       }
-      const { activation, token } = this.activations.start({ accountId: instance.accountId, instanceId, site: this.defaultSite }, audit);
+      const { activation, token } = this.activations.start({ accountId: instance.accountId, instanceId, site: this.defaultSite }, audit, { verified: true });
       this.lifecycleRepo.markVerified(activation.id);
       const q = new URLSearchParams({ activation: activation.id });
       return { location: `${this.publicUrl}${LANDING_PATH}?${q}#token=${encodeURIComponent(token)}`, activationId: activation.id };
