@@ -1,11 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ERROR_STATUS, type ErrorCode } from '../shared/errors';
+import type { ErrorCode } from '../shared/errors';
 import type { Db } from './db/connection';
 import { createRepositories } from './db/repositories';
-import { ApiError, errorBody } from './lib/errors';
+import { ApiError, errorResponse, tooManyRequests } from './lib/errors';
 import { outboxMailer, type Mailer } from './mail/mailer';
 import { marketplaceRoutes } from './marketplace/route';
 import { activationRoutes } from './routes/activations';
@@ -57,8 +56,6 @@ export interface AppDeps {
 }
 
 
-const fail = (c: Context, code: ErrorCode, message: string, details?: unknown) =>
-  c.json(errorBody(code, message, details), ERROR_STATUS[code] as ContentfulStatusCode);
 
 
 /** The app and the upkeep the server runs on a timer (releases due, stale counters and tokens dropped). */
@@ -84,8 +81,8 @@ export function createApi(deps: AppDeps) {
   const startLimit = createMiddleware(async (c, next) => {
     const d = limiter.consume({ bucket: 'activationStartsPerClient', key: clientAddress(c, deps.trustProxy ?? 0) });
     if (!d.ok) {
-      throw new ApiError('RATE_LIMITED', `Too many activations started from your address; try again in ${d.retryAfterSeconds} s`,
-        { retryAfterSeconds: d.retryAfterSeconds }, { 'Retry-After': String(d.retryAfterSeconds) });
+      throw tooManyRequests('RATE_LIMITED', `Too many activations started from your address; try again in ${d.retryAfterSeconds} s`,
+        d.retryAfterSeconds);
     }
     await next();
   });
@@ -119,24 +116,23 @@ export function createApi(deps: AppDeps) {
     const allow = [...new Set(patterns.filter((p) => p.re.test(path)).map((p) => p.method))];
     if (allow.length > 0) {
       c.header('Allow', allow.join(', '));
-      return fail(c, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here`, { allow });
+      return errorResponse(c, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here`, { allow });
     }
-    return fail(c, 'NOT_FOUND', `No route ${c.req.method} ${path}`);
+    return errorResponse(c, 'NOT_FOUND', `No route ${c.req.method} ${path}`);
   });
 
   app.onError((err, c) => {
     if (err instanceof ApiError) {
-      for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-      return c.json(errorBody(err.code, err.message, err.details), err.status as ContentfulStatusCode);
+      return errorResponse(c, err.code, err.message, err.details, err.headers);
     }
     if (err instanceof HTTPException) {
       const status = err.status;
       const code: ErrorCode = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE'
         : status === 401 ? 'UNAUTHORIZED' : status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST';
-      return fail(c, code, err.message || 'Bad request');
+      return errorResponse(c, code, err.message || 'Bad request');
     }
     log(`unexpected error on ${c.req.method} ${c.req.path}: ${err instanceof Error ? err.stack : String(err)}`);
-    return fail(c, 'INTERNAL', 'Something went wrong on our side');
+    return errorResponse(c, 'INTERNAL', 'Something went wrong on our side');
   });
 
   const maintenance = () => {

@@ -1,3 +1,5 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERROR_STATUS, type ErrorCode } from '../../shared/errors';
 
 /** A refusal the client can act on; onError turns it into the DESIGN §7 body and its status. */
@@ -18,3 +20,16 @@ export class ApiError extends Error {
 export const errorBody = (code: ErrorCode, message: string, details?: unknown) => ({
   error: details === undefined ? { code, message } : { code, message, details },
 });
+
+/** The one way an error answer is written (DESIGN §7 body, the code's status, any extra headers). */
+export function errorResponse(c: Context, code: ErrorCode, message: string, details?: unknown, headers: Record<string, string> = {}) {
+  for (const [k, v] of Object.entries(headers)) c.header(k, v);
+  return c.json(errorBody(code, message, details), ERROR_STATUS[code] as ContentfulStatusCode);
+}
+
+/** A 429: the wait is in the body (the popup counts it down) and in Retry-After (for any client). */
+export function tooManyRequests(
+  code: 'RATE_LIMITED' | 'TOO_MANY_ATTEMPTS', message: string, retryAfterSeconds: number, details: Record<string, unknown> = {},
+): ApiError {
+  return new ApiError(code, message, { ...details, retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) });
+}

@@ -7,7 +7,7 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { EXTENSION_ORIGINS } from '../../shared/extension-id';
-import { ERROR_STATUS, type ApiErrorBody, type ErrorCode } from '../../shared/errors';
+import { errorResponse } from '../lib/errors';
 import { redactUrl } from './redact';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -20,12 +20,6 @@ export interface HttpGuardOptions {
   /** Where access-log lines go; nothing is logged when absent. */
   log?: (line: string) => void;
   maxBodyBytes?: number;
-}
-
-export function errorJson(c: Context, code: ErrorCode, message: string, headers: Record<string, string> = {}) {
-  const body: ApiErrorBody = { error: { code, message } };
-  for (const [k, v] of Object.entries(headers)) c.header(k, v);
-  return c.json(body, ERROR_STATUS[code] as 400);
 }
 
 export function originOf(url: string | undefined): string | undefined {
@@ -97,7 +91,7 @@ export function httpGuards(opts: HttpGuardOptions): MiddlewareHandler[] {
       // pages; Firefox gives each install its own moz-extension:// origin, which no list can hold.
       const origin = c.req.header('Origin');
       if (!SAFE_METHODS.has(c.req.method) && origin && /^https?:/i.test(origin) && !allowed.has(origin)) {
-        return errorJson(c, 'ORIGIN_NOT_ALLOWED', 'Requests from this origin are not allowed');
+        return errorResponse(c, 'ORIGIN_NOT_ALLOWED', 'Requests from this origin are not allowed');
       }
       await next();
     },
@@ -122,7 +116,7 @@ function onlyWithOrigin(mw: MiddlewareHandler): MiddlewareHandler {
  * one (chunked) go through the streaming counter.
  */
 function bodyLimitFromHeaders(maxSize: number): MiddlewareHandler {
-  const tooLarge = (c: Context) => errorJson(c, 'PAYLOAD_TOO_LARGE', `A request body is at most ${maxSize} bytes`);
+  const tooLarge = (c: Context) => errorResponse(c, 'PAYLOAD_TOO_LARGE', `A request body is at most ${maxSize} bytes`);
   const streaming = bodyLimit({ maxSize, onError: tooLarge });
   return async (c, next) => {
     const length = c.req.header('Content-Length');
@@ -147,13 +141,4 @@ export function clientAddress(c: Context, trustedProxies = 0): string {
     .map((s) => s.trim())
     .filter(Boolean);
   return chain[chain.length - trustedProxies] ?? chain[0] ?? direct;
-}
-
-/** A 429 in the DESIGN §7 shape with Retry-After. */
-export function tooMany(c: Context, retryAfterSeconds: number, code: 'RATE_LIMITED' | 'TOO_MANY_ATTEMPTS' = 'RATE_LIMITED') {
-  const message =
-    code === 'TOO_MANY_ATTEMPTS'
-      ? `Too many wrong attempts; try again in ${retryAfterSeconds} s`
-      : `Too many requests; try again in ${retryAfterSeconds} s`;
-  return errorJson(c, code, message, { 'Retry-After': String(retryAfterSeconds) });
 }

@@ -2,7 +2,7 @@ import type { CodePurpose } from '../../shared/schemas';
 import type { CodeRecord } from '../db/repositories/codes';
 import type { Repositories } from '../db/repositories';
 import { equalHex, hashCode, newCode } from '../lib/crypto';
-import { ApiError } from '../lib/errors';
+import { ApiError, tooManyRequests } from '../lib/errors';
 import { codeMessage, maskEmail } from '../mail/messages';
 import type { Mailer } from '../mail/mailer';
 import type { RateLimiter } from '../security/rate-limit';
@@ -26,8 +26,7 @@ export class CodeService {
     const live = this.repos.codes.get(purpose, address);
     if (live && now < live.sentAt + RESEND_WAIT_MS) {
       const retryAfter = Math.ceil((live.sentAt + RESEND_WAIT_MS - now) / 1000);
-      throw new ApiError('RATE_LIMITED', `A code was sent moments ago; ask again in ${retryAfter} s`,
-        { retryAfterSeconds: retryAfter }, { 'Retry-After': String(retryAfter) });
+      throw tooManyRequests('RATE_LIMITED', `A code was sent moments ago; ask again in ${retryAfter} s`, retryAfter);
     }
     // Per address (a mailbox flooded from many activations) and per activation (one activation
     // mailing many addresses), counted only for sends that would otherwise go out.
@@ -36,8 +35,8 @@ export class CodeService {
       { bucket: 'codeSendsPerActivation', key: activationId },
     );
     if (limit && !limit.ok) {
-      throw new ApiError('RATE_LIMITED', `Too many codes were sent; ask again in ${limit.retryAfterSeconds} s`,
-        { retryAfterSeconds: limit.retryAfterSeconds }, { 'Retry-After': String(limit.retryAfterSeconds) });
+      throw tooManyRequests('RATE_LIMITED', `Too many codes were sent; ask again in ${limit.retryAfterSeconds} s`,
+        limit.retryAfterSeconds);
     }
     const code = newCode();
     const record = { purpose, address, codeHash: hashCode(this.secret, purpose, address, code), sentAt: now, expiresAt: now + CODE_TTL_MS };
@@ -66,8 +65,8 @@ export class CodeService {
     // makes the next try wait longer.
     const wait = this.limiter?.check('wrongCodes', address);
     if (wait && !wait.ok) {
-      throw new ApiError('TOO_MANY_ATTEMPTS', `Too many wrong codes; try again in ${wait.retryAfterSeconds} s`,
-        { field: 'code', retryAfterSeconds: wait.retryAfterSeconds }, { 'Retry-After': String(wait.retryAfterSeconds) });
+      throw tooManyRequests('TOO_MANY_ATTEMPTS', `Too many wrong codes; try again in ${wait.retryAfterSeconds} s`,
+        wait.retryAfterSeconds, { field: 'code' });
     }
     if (rec.failedTries >= MAX_FAILED_TRIES) {
       throw new ApiError('TOO_MANY_ATTEMPTS', 'Too many wrong codes; ask for a new one', { field: 'code' });

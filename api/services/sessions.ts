@@ -1,7 +1,7 @@
 import { siteInfo } from '../../shared/sites';
 import type { Repositories } from '../db/repositories';
 import { DUMMY_PASSWORD_HASH_PROMISE, verifyPassword } from '../lib/crypto';
-import { ApiError } from '../lib/errors';
+import { ApiError, tooManyRequests } from '../lib/errors';
 import type { RateLimiter } from '../security/rate-limit';
 
 /** Login with a Guance account (what the site's login page takes), by username or email. */
@@ -18,8 +18,8 @@ export class SessionService {
     const limitKey = account ? `account:${account.id}` : `login:${key.toLowerCase()}`;
     const wait = this.limiter?.check('wrongPasswords', limitKey);
     if (wait && !wait.ok) {
-      throw new ApiError('TOO_MANY_ATTEMPTS', `Too many wrong passwords; try again in ${wait.retryAfterSeconds} s`,
-        { retryAfterSeconds: wait.retryAfterSeconds }, { 'Retry-After': String(wait.retryAfterSeconds) });
+      throw tooManyRequests('TOO_MANY_ATTEMPTS', `Too many wrong passwords; try again in ${wait.retryAfterSeconds} s`,
+        wait.retryAfterSeconds);
     }
     // Same scrypt work whether or not the account exists: timing must not tell which half was wrong.
     const ok = await verifyPassword(password, account?.passwordHash ?? (await DUMMY_PASSWORD_HASH_PROMISE));
