@@ -7,6 +7,7 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { EXTENSION_ORIGINS } from '../../shared/extension-id';
+import { originOf } from '../../shared/origin';
 import { errorResponse } from '../lib/errors';
 import { redactUrl } from './redact';
 
@@ -20,15 +21,6 @@ export interface HttpGuardOptions {
   /** Where access-log lines go; nothing is logged when absent. */
   log?: (line: string) => void;
   maxBodyBytes?: number;
-}
-
-export function originOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
 }
 
 export function allowedOriginSet(opts: Pick<HttpGuardOptions, 'allowedOrigins' | 'publicUrl'>): Set<string> {

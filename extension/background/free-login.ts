@@ -4,7 +4,8 @@
 // opens on it (or the toolbar badge says it is waiting, when the browser refuses to open it).
 import type { Activation } from '../../shared/schemas';
 import type { ContentToBackground } from '../../shared/messages/content-to-background';
-import { LANDING_PATH, LANDING_SCRIPT_ID, landingMatches, originOf, sameMatches } from '../landing/landing';
+import { originOf } from '../../shared/origin';
+import { LANDING_PATH, LANDING_SCRIPT_ID, landingMatches, sameMatches } from '../landing/landing';
 import { activationRef, wizardDraft } from '../lib/storage';
 import { draftForLanding } from '../wizard/reducer';
 import { ApiError, type ApiClient } from './api-client';

@@ -94,13 +94,3 @@ export function landingMatches(apiBaseUrl: string): string[] {
 export function sameMatches(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 }
-
-/** The origin of a URL, or null. */
-export function originOf(url: string | undefined): string | null {
-  if (!url) return null;
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
-}
