@@ -26,7 +26,7 @@ async function detectBundle(): Promise<string> {
           const now = Date.now();
           return { account: decideAccount(r, now), instances: decideInstances(r, now) };
         };`,
-      resolveDir: join(ROOT, 'extension/detect'),
+      resolveDir: join(ROOT, 'extension/content/detect'),
       loader: 'ts',
     },
     bundle: true,

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { fillFocusedField } from '../extension/features/fill-focused-field';
+import { fillFocusedField } from '../extension/background/features/fill-focused-field';
 import { launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server';
 

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { AccountDetection, InstanceDetection } from '../../shared/detections';
-import { installMessages } from '../detect/fixtures.testing';
-import { toolbarBadge } from '../features/toolbar-badge';
+import { installMessages } from '../content/detect/fixtures.testing';
+import { toolbarBadge } from './features/toolbar-badge';
 import { createDetections, mergeAccount, mergeInstances, snapshotItem } from './detections';
 
 const src = (pageKind: 'console' | 'purchased-services' = 'console') => ({ url: 'https://home.console.aliyun.com/', pageKind, method: 'm' });

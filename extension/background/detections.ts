@@ -8,8 +8,8 @@ import type { AccountDetection, DetectionSnapshot, InstanceDetection, PageKind }
 import { ContentToBackground } from '../../shared/messages/content-to-background';
 import { PopupToBackground } from '../../shared/messages/popup-to-background';
 import { parseMessage } from '../../shared/messages/protocol';
-import { METHOD_RANK } from '../detect/decide';
-import { BACKGROUND_FEATURES } from '../features/registry';
+import { METHOD_RANK } from '../content/detect/decide';
+import { BACKGROUND_FEATURES } from './features/registry';
 
 export const EMPTY_SNAPSHOT: DetectionSnapshot = { account: null, instances: [] };
 const MAX_INSTANCES = 50;
@@ -53,7 +53,7 @@ export interface DetectionsHub {
   onTab(cb: (tabId: number, state: TabState | null) => void): void;
 }
 
-/** A background behaviour (features/): registered once with the hub. */
+/** A background behaviour (background/features/): registered once with the hub. */
 export interface BackgroundFeature {
   id: string;
   register(hub: DetectionsHub): void;

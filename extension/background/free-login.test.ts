@@ -9,10 +9,10 @@ import { randomDigits, setup, SPI_KEY } from '../../api/test-support';
 import { signSpiParams } from '../../api/marketplace/signature';
 import { formatBeijingTime } from '../../api/marketplace/free-login';
 import type { ContentToBackground } from '../../shared/messages/content-to-background';
-import { readLandingPage } from '../landing/read-landing-page';
-import { LANDING_SCRIPT_ID } from '../landing/landing';
+import { readLandingPage } from '../content/landing/read-landing-page';
+import { LANDING_SCRIPT_ID } from '../content/landing/landing';
 import { activationRef, wizardDraft } from '../lib/storage';
-import { emptyValues } from '../wizard/reducer';
+import { emptyValues } from '../popup/model/reducer';
 import { createApiClient } from './api-client';
 import { createFreeLogin, syncLandingScript, type LandingOpen, type ScriptingLike } from './free-login';
 

@@ -5,9 +5,9 @@
 import type { Activation } from '../../shared/schemas';
 import type { ContentToBackground } from '../../shared/messages/content-to-background';
 import { originOf } from '../../shared/origin';
-import { LANDING_PATH, LANDING_SCRIPT_ID, landingMatches, sameMatches } from '../landing/landing';
+import { LANDING_PATH, LANDING_SCRIPT_ID, landingMatches, sameMatches } from '../content/landing/landing';
 import { activationRef, wizardDraft } from '../lib/storage';
-import { draftForLanding } from '../wizard/reducer';
+import { draftForLanding } from '../popup/model/reducer';
 import { ApiError, type ApiClient } from './api-client';
 
 export type LandingOpen = Extract<ContentToBackground, { type: 'landing/open' }>;

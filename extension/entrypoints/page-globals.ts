@@ -1,6 +1,6 @@
-// Injected into Alibaba Cloud pages' main world by features/page-globals.ts: reads the console
+// Injected into Alibaba Cloud pages' main world by content/features/page-globals.ts: reads the console
 // globals and posts the few fields we use back to the content script (same window, same origin).
-import { GLOBALS_MESSAGE, GLOBALS_REQUEST, readPageGlobals } from '../detect/read-globals';
+import { GLOBALS_MESSAGE, GLOBALS_REQUEST, readPageGlobals } from '../content/detect/read-globals';
 
 export default defineUnlistedScript(() => {
   const post = () => window.postMessage({ type: GLOBALS_MESSAGE, globals: readPageGlobals(window) }, location.origin);

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { ERROR_STATUS } from '../../shared/errors';
 import en from '../public/_locales/en/messages.json';
 import zh from '../public/_locales/zh_CN/messages.json';
-import { STEP_FIELDS } from '../wizard/fields';
+import { STEP_FIELDS } from '../popup/model/fields';
 import { createTranslate, format, resolveLang, type Bundle } from './i18n';
 
 const bundles = { en: en as Bundle, zh_CN: zh as Bundle };
@@ -54,7 +54,7 @@ describe('i18n', () => {
         else if (/\.tsx?$/.test(f) && !f.includes('.test.')) files.push(p);
       }
     };
-    for (const d of ['wizard', 'entrypoints/popup', 'entrypoints/options']) walk(join(root, d));
+    for (const d of ['popup', 'options', 'entrypoints/popup', 'entrypoints/options']) walk(join(root, d));
     const used = new Set<string>();
     for (const f of files) for (const m of readFileSync(f, 'utf8').matchAll(/\bt\('([a-zA-Z0-9_]+)'/g)) used.add(m[1]!);
     expect(used.size).toBeGreaterThan(50);

@@ -1,4 +1,4 @@
-// The toolbar badge that says "a free-login activation is waiting" (set by features/landing-page.ts
+// The toolbar badge that says "a free-login activation is waiting" (set by background/features/landing-page.ts
 // when the browser would not open the popup by itself). Its own module so the popup can clear it
 // without pulling in the background's code.
 import { browser } from 'wxt/browser';

@@ -2,7 +2,7 @@
 // activation token lives only in `activationRef`, which only the background reads.
 import { storage } from 'wxt/utils/storage';
 import type { Activation } from '../../shared/schemas';
-import type { Draft } from '../wizard/types';
+import type { Draft } from '../popup/model/types';
 
 export const DEFAULT_API_BASE_URL = 'http://127.0.0.1:8787';
 

@@ -1,7 +1,7 @@
-// Alibaba Cloud consoles and marketplace: read the IDs, offer them to forms. Thin: see features/.
+// Alibaba Cloud consoles and marketplace: read the IDs, offer them to forms. Thin: see content/features/.
 import { ALIYUN_MATCHES } from '../../../shared/hosts';
-import { ALIYUN_FEATURES } from '../../features/registry';
-import { runContentFeatures } from '../../features/runtime';
+import { ALIYUN_FEATURES } from '../../content/features/registry';
+import { runContentFeatures } from '../../content/features/runtime';
 
 export default defineContentScript({
   matches: ALIYUN_MATCHES,

@@ -1,0 +1,33 @@
+// What a content-script feature gets to work with. Each feature is one behaviour in one file;
+// registry.ts lists them and the entrypoints run the list through runContentFeatures().
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import type { AccountDetection, InstanceDetection, PageKind } from '../../../shared/detections';
+import type { PageRecords } from '../detect/collect';
+import type { PageGlobals } from '../detect/globals';
+
+export interface ScanResult {
+  account?: AccountDetection | null;
+  instances?: InstanceDetection[];
+}
+
+export interface ContentEnv {
+  ctx: ContentScriptContext;
+  /** Aborted when the content script is invalidated (extension reloaded or removed). */
+  signal: AbortSignal;
+  pageKind(): PageKind;
+  /** Ask for a scan soon; calls within the debounce window collapse into one. */
+  requestScan(): void;
+  setGlobals(globals: PageGlobals): void;
+}
+
+export interface ContentFeature {
+  id: string;
+  /** Page kinds the feature runs on. */
+  on: readonly PageKind[] | 'all';
+  /** Wires listeners/observers, all tied to env.signal / env.ctx. */
+  start?(env: ContentEnv): void;
+  /** Reads detections from one pass's records (pure: the decide functions). */
+  read?(records: PageRecords, now: number): ScanResult;
+  /** Runs after every pass (the fill offer). */
+  afterScan?(env: ContentEnv): void | Promise<void>;
+}

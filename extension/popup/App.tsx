@@ -1,0 +1,69 @@
+// The popup: header with the interface language switch, then the wizard wired to the background
+// (messages), extension storage (the draft) and the detections.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import type { DetectionSnapshot } from '../../shared/detections';
+import type { WizardMessage, WizardReply } from '../../shared/messages/popup-to-background';
+import { createTranslate, htmlLang, resolveLang, type Bundles, type UiLang } from '../lib/i18n';
+import { uiLanguage, wizardDraft, type UiLanguageSetting } from '../lib/storage';
+import { Wizard, type WizardEnv } from './view/Wizard';
+import { I18n } from './view/ui';
+import { orderInstances, preferredInstance } from './model/detected';
+import { clearLandingBadge } from '../lib/landing-badge';
+
+export function App({ bundles, initialSetting }: { bundles: Bundles; initialSetting: UiLanguageSetting }) {
+  const [setting, setSetting] = useState(initialSetting);
+  const [snapshot, setSnapshot] = useState<DetectionSnapshot | null>(null);
+  const lang: UiLang = resolveLang(setting, browser.i18n.getUILanguage());
+  const t = useMemo(() => createTranslate(bundles, lang), [bundles, lang]);
+
+  useEffect(() => uiLanguage.watch((v) => setSetting(v)), []);
+  // Opening the popup is what the free-login badge asked for.
+  useEffect(() => void clearLandingBadge(), []);
+  useEffect(() => {
+    document.documentElement.lang = htmlLang(lang);
+    document.title = t('extName');
+  }, [lang]);
+
+  const env = useMemo<WizardEnv>(
+    () => ({
+      send: (m: WizardMessage) => browser.runtime.sendMessage(m) as Promise<WizardReply<unknown>>,
+      loadDraft: () => wizardDraft.getValue(),
+      saveDraft: (d) => wizardDraft.setValue(d),
+      async detections() {
+        const snap = (await browser.runtime.sendMessage({ type: 'detections/get' }).catch(() => null)) as DetectionSnapshot | null;
+        if (!snap || typeof snap !== 'object' || !Array.isArray(snap.instances)) return null;
+        setSnapshot(snap);
+        return {
+          accountId: snap.account?.accountId ?? null,
+          instanceIds: orderInstances(snap.instances),
+          preferredInstanceId: preferredInstance(snap.instances),
+        };
+      },
+      open: (url) => void browser.tabs.create({ url }),
+    }),
+    [],
+  );
+
+  const other: UiLang = lang === 'zh_CN' ? 'en' : 'zh_CN';
+  return (
+    <I18n.Provider value={t}>
+      <header class="top">
+        <h1>{t('extName')}</h1>
+        <button
+          type="button"
+          name="uiLanguage"
+          class="link"
+          lang={htmlLang(other)}
+          aria-label={t('common_switch_language')}
+          onClick={() => void uiLanguage.setValue(other)}
+        >
+          {t(`common_lang_${other}`)}
+        </button>
+      </header>
+      <main>
+        <Wizard env={env} lang={lang} snapshot={snapshot} />
+      </main>
+    </I18n.Provider>
+  );
+}

@@ -1,0 +1,253 @@
+// The wizard as a pure function of (state, action): every step and transition lives here, so it
+// can be tested without a browser, and the popup only renders `status`.
+import type { Activation } from '../../../shared/schemas';
+import { formOf, LOST_ACTIVATION_CODES, messagesFor, stepOfField } from './fields';
+import type { Action, Draft, Errors, FormKey, Status, Values, WizardState } from './types';
+
+export const PASSWORD_FIELDS = ['password', 'passwordConfirm'] as const;
+const NO_ERRORS: Errors = { fields: {}, form: null, retry: null };
+
+export function emptyValues(): Values {
+  return {
+    ids: { accountId: '', instanceId: '', site: 'cn1' },
+    register: { language: 'zh', agreeTerms: false },
+    bind: {},
+    workspace: { language: 'zh', agreeTerms: false, workspaceId: '' },
+  };
+}
+
+export function initialState(): WizardState {
+  return {
+    status: 'ids',
+    values: emptyValues(),
+    activation: null,
+    codes: {},
+    workspaces: null,
+    detectedInstances: [],
+    pending: null,
+    errors: NO_ERRORS,
+    focusTick: 0,
+  };
+}
+
+/** Where an activation in a given state belongs, keeping the user's current step when it still fits. */
+export function statusFor(activation: Activation, current: Status): Status {
+  switch (activation.state) {
+    case 'activated':
+      return 'done';
+    case 'needs-workspace':
+      return current.startsWith('workspace-') ? current : 'workspace-choose';
+    case 'needs-billing-account':
+      if (formOf(current) === 'register' || current === 'bind-billing') return current;
+      // The API says whether the cloud account is already linked (without saying to whom): then
+      // binding that Billing Center account is the only way on.
+      return activation.billingAccount || activation.next === 'bind-billing-account' ? 'bind-billing' : 'register-basic';
+  }
+}
+
+const BACK: Partial<Record<Status, Status>> = {
+  'register-basic': 'ids',
+  'register-company': 'register-basic',
+  'register-method': 'register-company',
+  'bind-billing': 'ids',
+  'workspace-create-existing': 'workspace-choose',
+  'workspace-create-new': 'workspace-choose',
+  'workspace-confirm-bind': 'workspace-choose',
+};
+
+const NEXT: Partial<Record<Status, Status>> = {
+  'register-basic': 'register-company',
+  'register-company': 'register-method',
+};
+
+function go(state: WizardState, status: Status): WizardState {
+  return { ...state, status, errors: NO_ERRORS, focusTick: state.focusTick + 1 };
+}
+
+function withoutPasswords(v: Record<string, string | boolean>): Record<string, string | boolean> {
+  const out = { ...v };
+  for (const k of PASSWORD_FIELDS) delete out[k];
+  return out;
+}
+
+/** Whether `back` moves anywhere from here (the view hides the button otherwise). */
+export function canGoBack(state: WizardState): boolean {
+  const to = BACK[state.status];
+  return Boolean(to) && !(to === 'ids' && state.activation?.verified);
+}
+
+export function reducer(state: WizardState, action: Action): WizardState {
+  switch (action.type) {
+    case 'hydrate': {
+      const d = action.draft;
+      const base = emptyValues();
+      const values = Object.fromEntries(
+        (Object.keys(base) as FormKey[]).map((k) => [k, { ...base[k], ...(d.values[k] ?? {}) }]),
+      ) as Values;
+      return {
+        ...state,
+        status: d.status,
+        values,
+        activation: d.activation,
+        codes: d.codes,
+        detectedInstances: d.detectedInstances,
+        pending: null,
+        errors: NO_ERRORS,
+        focusTick: state.focusTick + 1,
+      };
+    }
+    case 'detected': {
+      // Prefill only what the user has not typed: detection never overwrites their input.
+      const ids = { ...state.values.ids };
+      if (!ids.accountId && action.accountId) ids.accountId = action.accountId;
+      if (!ids.instanceId && action.preferredInstanceId) ids.instanceId = action.preferredInstanceId;
+      return { ...state, values: { ...state.values, ids }, detectedInstances: action.instanceIds };
+    }
+    case 'field': {
+      const form = { ...state.values[action.form], [action.name]: action.value };
+      const fields = { ...state.errors.fields };
+      delete fields[action.name];
+      return { ...state, values: { ...state.values, [action.form]: form }, errors: { ...state.errors, fields } };
+    }
+    case 'next': {
+      const to = NEXT[state.status];
+      return to ? go(state, to) : state;
+    }
+    case 'back': {
+      const to = BACK[state.status];
+      // The marketplace gave the IDs of a verified activation: there is no step 1 to go back to.
+      if (!to || !canGoBack(state) || state.pending) return state;
+      return go(state, to);
+    }
+    case 'switch': {
+      if (state.activation?.state !== 'needs-billing-account' || state.pending) return state;
+      const onRegister = formOf(state.status) === 'register';
+      if (action.to === 'bind' && onRegister) return go(state, 'bind-billing');
+      if (action.to === 'register' && state.status === 'bind-billing') return go(state, 'register-basic');
+      return state;
+    }
+    case 'start-over': {
+      const fresh = initialState();
+      return {
+        ...fresh,
+        values: { ...fresh.values, ids: { ...state.values.ids } },
+        detectedInstances: state.detectedInstances,
+        focusTick: state.focusTick + 1,
+      };
+    }
+    case 'create-workspace':
+      if (state.status !== 'workspace-choose') return state;
+      return go(state, action.kind === 'existing' ? 'workspace-create-existing' : 'workspace-create-new');
+    case 'ask-confirm-bind': {
+      if (state.status !== 'workspace-choose') return state;
+      const id = state.values.workspace.workspaceId;
+      const ws = state.workspaces?.find((w) => w.id === id);
+      if (!ws) return { ...state, errors: { ...NO_ERRORS, fields: { workspaceId: { key: 'error_choose_workspace' } } }, focusTick: state.focusTick + 1 };
+      if (!ws.bindable) return { ...state, errors: { ...NO_ERRORS, fields: { workspaceId: { key: 'error_code_WORKSPACE_NOT_BINDABLE' } } }, focusTick: state.focusTick + 1 };
+      return go(state, 'workspace-confirm-bind');
+    }
+    case 'invalid': {
+      const names = Object.keys(action.fields);
+      if (names.length === 0) return state;
+      // The first invalid field may sit on an earlier step of the same path (register spans three).
+      const status = stepOfField(state.status, names[0]!);
+      return { ...state, status, pending: null, errors: { ...NO_ERRORS, fields: action.fields }, focusTick: state.focusTick + 1 };
+    }
+    case 'request':
+      // No double submission: while one request is in flight, another is ignored.
+      if (state.pending) return state;
+      return { ...state, pending: action.kind, errors: NO_ERRORS };
+    case 'failed': {
+      const base = { ...state, pending: null, focusTick: state.focusTick + 1 };
+      if (action.error.kind === 'api' && LOST_ACTIVATION_CODES.has(action.error.code) && action.kind !== 'start') {
+        return { ...base, errors: { fields: {}, form: { key: 'error_activation_lost', detail: action.error.message }, retry: null } };
+      }
+      if (action.kind === 'site') {
+        // The site control sits above every step: its failure stays on the step the user is on,
+        // and a refused choice snaps back to the activation's site.
+        const m = messagesFor(action.error, action.kind, (f) => state.values.ids[f]);
+        const msg = m.form ?? Object.values(m.fields)[0] ?? { key: 'error_unknown' };
+        const ids = action.error.kind === 'api' && state.activation ? { ...state.values.ids, site: state.activation.site } : state.values.ids;
+        return { ...base, values: { ...state.values, ids }, errors: { fields: {}, form: msg, retry: m.retry } };
+      }
+      const form = formOf(state.status);
+      const m = messagesFor(action.error, action.kind, (f) => state.values[form][f]);
+      const first = Object.keys(m.fields)[0];
+      const status = first ? stepOfField(state.status, first) : state.status;
+      return { ...base, status, errors: m };
+    }
+    case 'activation': {
+      const status = action.kind === 'start' ? statusFor(action.activation, 'ids') : statusFor(action.activation, state.status);
+      let values = state.values;
+      if (status !== 'done' && action.activation.billingAccount?.username && !values.bind.username) {
+        values = { ...values, bind: { ...values.bind, username: action.activation.billingAccount.username } };
+      }
+      if (status === 'done') {
+        // Nothing typed is needed after activation: drop passwords and codes from memory.
+        values = { ...values, register: withoutPasswords(values.register), workspace: withoutPasswords(values.workspace) };
+      }
+      // The activation's site is the truth once there is one (changed here, or by another popup).
+      if (values.ids.site !== action.activation.site) values = { ...values, ids: { ...values.ids, site: action.activation.site } };
+      const next = { ...state, values, activation: action.activation, pending: null };
+      if (status === state.status) return { ...next, errors: action.kind === 'sync' ? state.errors : NO_ERRORS };
+      return { ...next, status, errors: NO_ERRORS, focusTick: state.focusTick + 1, ...(status === 'workspace-choose' ? { workspaces: null } : {}) };
+    }
+    case 'activation-lost':
+      return { ...state, activation: null, pending: null, status: 'ids', errors: { fields: {}, form: { key: 'error_activation_lost' }, retry: null }, focusTick: state.focusTick + 1 };
+    case 'code-sent':
+      return {
+        ...state,
+        pending: null,
+        codes: {
+          ...state.codes,
+          [action.form]: {
+            purpose: action.purpose,
+            sentTo: action.sentTo,
+            resendAt: action.now + action.resendInSeconds * 1000,
+            expiresAt: action.now + action.expiresInSeconds * 1000,
+          },
+        },
+        errors: NO_ERRORS,
+      };
+    case 'workspaces':
+      return { ...state, workspaces: action.list, pending: state.pending === 'workspaces' ? null : state.pending };
+  }
+}
+
+/** What survives the popup closing: everything except passwords and what is in flight. */
+export function toDraft(state: WizardState, now: number): Draft {
+  const values = Object.fromEntries(
+    Object.entries(state.values).map(([k, v]) => [k, withoutPasswords(v)]),
+  ) as Values;
+  return {
+    v: 1,
+    status: state.status,
+    values,
+    activation: state.activation,
+    codes: state.codes,
+    detectedInstances: state.detectedInstances,
+    savedAt: now,
+  };
+}
+
+/**
+ * The draft after free login confirmed `activation` (background, extension/background/free-login.ts).
+ * The same activation again keeps everything typed and the step the user was on; another one
+ * replaces the draft, its IDs and site coming from the marketplace rather than from the user.
+ */
+export function draftForLanding(prev: Draft | null, activation: Activation, now: number): Draft {
+  if (prev?.v === 1 && prev.activation?.id === activation.id) {
+    return { ...prev, activation, status: statusFor(activation, prev.status), savedAt: now };
+  }
+  const values = emptyValues();
+  values.ids = { accountId: activation.accountId, instanceId: activation.instanceId, site: activation.site };
+  return {
+    v: 1,
+    status: statusFor(activation, 'ids'),
+    values,
+    activation,
+    codes: {},
+    detectedInstances: prev?.detectedInstances ?? [],
+    savedAt: now,
+  };
+}

@@ -1,0 +1,105 @@
+// The wizard's state: one `status` says which step is on screen; everything else is what the user
+// typed, what the API answered, and what is in flight. Only plain data, so it can be persisted.
+import type { Activation, CodePurpose, WorkspaceListItem } from '../../../shared/schemas';
+
+export type Status =
+  | 'ids'
+  | 'register-basic'
+  | 'register-company'
+  | 'register-method'
+  | 'bind-billing'
+  | 'workspace-choose'
+  | 'workspace-create-existing'
+  | 'workspace-create-new'
+  | 'workspace-confirm-bind'
+  | 'done';
+
+/** Each path keeps its own values so a username typed for one account never leaks into another form. */
+export type FormKey = 'ids' | 'register' | 'bind' | 'workspace';
+export type FieldValue = string | boolean;
+export type FormValues = Record<string, FieldValue>;
+export type Values = Record<FormKey, FormValues>;
+
+/** What a send-code answer tells us, with absolute times so a reopened popup keeps counting down. */
+export interface CodeSent {
+  purpose: CodePurpose;
+  sentTo: string;
+  resendAt: number;
+  expiresAt: number;
+}
+
+/** Requests the popup sends through the background; also what "retry" repeats. */
+export type RequestKind =
+  | 'start'
+  | 'send-code'
+  | 'register'
+  | 'bind-billing'
+  | 'workspaces'
+  | 'create-workspace'
+  | 'bind-workspace'
+  | 'site'
+  | 'sync';
+
+/** A message for the user: an i18n key plus substitutions; `detail` is the API's own words, shown only as a fallback. */
+export interface Msg {
+  key: string;
+  subs?: string[];
+  detail?: string;
+}
+
+export interface Errors {
+  /** Field name → message, shown next to that field. */
+  fields: Record<string, Msg>;
+  /** A message for the whole step (no field concerned). */
+  form: Msg | null;
+  /** Set for network failures: the request the Retry button repeats. */
+  retry: RequestKind | null;
+}
+
+/** How a failed call comes back from the background (DESIGN §7 shape, or a network failure). */
+export type WizardError =
+  | { kind: 'api'; status: number; code: string; message: string; details?: unknown }
+  | { kind: 'network'; message: string };
+
+export interface WizardState {
+  status: Status;
+  values: Values;
+  activation: Activation | null;
+  codes: Partial<Record<FormKey, CodeSent>>;
+  workspaces: WorkspaceListItem[] | null;
+  /** Instance IDs the extension read off the marketplace pages, for the choice on step 1. */
+  detectedInstances: string[];
+  pending: RequestKind | null;
+  errors: Errors;
+  /** Bumped on every step change and every failure, so the view knows when to move focus. */
+  focusTick: number;
+}
+
+/** The part of the state kept in extension storage: no passwords, nothing in flight. */
+export interface Draft {
+  v: 1;
+  status: Status;
+  values: Values;
+  activation: Activation | null;
+  codes: Partial<Record<FormKey, CodeSent>>;
+  detectedInstances: string[];
+  savedAt: number;
+}
+
+export type Action =
+  | { type: 'hydrate'; draft: Draft }
+  | { type: 'detected'; accountId: string | null; instanceIds: string[]; preferredInstanceId: string | null }
+  | { type: 'field'; form: FormKey; name: string; value: FieldValue }
+  | { type: 'next' }
+  | { type: 'back' }
+  | { type: 'switch'; to: 'register' | 'bind' }
+  | { type: 'start-over' }
+  | { type: 'create-workspace'; kind: 'existing' | 'new' }
+  | { type: 'ask-confirm-bind' }
+  | { type: 'invalid'; fields: Record<string, Msg> }
+  | { type: 'request'; kind: RequestKind }
+  | { type: 'failed'; kind: RequestKind; error: WizardError }
+  | { type: 'activation'; kind: RequestKind; activation: Activation }
+  | { type: 'activation-lost' }
+  | { type: 'code-sent'; form: FormKey; purpose: CodePurpose; sentTo: string; resendInSeconds: number; expiresInSeconds: number; now: number }
+  | { type: 'workspaces'; list: WorkspaceListItem[] };
