@@ -1,4 +1,5 @@
-// Every API failure has this shape (DESIGN §7); the popup maps `code` to words in the user's language.
+// Every API failure is `{error: {code, message, details?}}` with the status below; the popup maps
+// `code` to words in the user's language. A VALIDATION_FAILED carries FieldIssue[] as `details`.
 export const ERROR_STATUS = {
   BAD_REQUEST: 400,
   VALIDATION_FAILED: 400,
@@ -50,4 +51,19 @@ export function isApiErrorBody(x: unknown): x is ApiErrorBody {
     typeof (x as ApiErrorBody).error === 'object' && (x as ApiErrorBody).error !== null &&
     typeof (x as ApiErrorBody).error.code === 'string'
   );
+}
+
+/**
+ * One invalid field, the one shape every validation failure uses (API answers, the background's
+ * pre-check, the popup's own form rules). `path` is dotted (`company.name`,
+ * `guanceAccount.passwordConfirm`), empty for the body as a whole.
+ */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** A zod failure (anything with zod's `issues`) as FieldIssues. */
+export function fieldIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): FieldIssue[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }

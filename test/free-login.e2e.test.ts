@@ -7,12 +7,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatBeijingTime } from '../api/marketplace/free-login';
 import { signSpiParams } from '../api/marketplace/signature';
 import { startApiServer, type ApiProcess } from './support/api-server';
-import { launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
+import { heldActivation, launchWithExtension, openExtensionPage, type ExtensionBrowser, type HeldActivation } from './support/browser';
 import { createInstance } from './support/marketplace';
 
 /** The extension's `chrome` global, as seen inside the service worker we evaluate in. */
 declare const chrome: {
-  storage: { local: { get(k: string): Promise<Record<string, unknown>> } };
   scripting: { getRegisteredContentScripts(): Promise<{ id: string; matches?: string[] }[]> };
 };
 
@@ -68,15 +67,15 @@ describe('free login with the extension', () => {
     expect(page.url()).toBe(`${api.url}/activate/landing?activation=${activationId}`);
     expect(await page.evaluate(() => history.length)).toBe(2); // replaced, not pushed
 
-    // The background confirmed it with the API and made it the wizard's activation.
+    // The background confirmed it with the API and made it the wizard's activation (in its own store).
     const deadline = Date.now() + 10_000;
-    let stored: Record<string, unknown> = {};
+    let stored: HeldActivation | null = null;
     while (Date.now() < deadline) {
-      stored = await eb.worker.evaluate(() => chrome.storage.local.get('activationRef'));
-      if ((stored.activationRef as { id?: string } | undefined)?.id === activationId) break;
+      stored = await heldActivation(eb);
+      if (stored?.id === activationId) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(stored.activationRef).toMatchObject({ id: activationId, apiBaseUrl: api.url, activation: { verified: true, accountId: ACCOUNT } });
+    expect(stored).toMatchObject({ id: activationId, apiBaseUrl: api.url, activation: { verified: true, accountId: ACCOUNT } });
 
     // Headless Chromium may or may not open the popup by itself; the page opens the same way.
     const popup: Page = await openExtensionPage(eb, 'popup.html');
@@ -95,7 +94,7 @@ describe('free login with the extension', () => {
     // workspace exists, and the activation follows.
     expect(await popup.$eval('select[name="site"]', (e) => (e as HTMLSelectElement).value)).toBe('cn1');
     await popup.select('select[name="site"]', 'ap1');
-    const token = (stored.activationRef as { token: string }).token;
+    const token = stored!.token;
     const siteDeadline = Date.now() + 10_000;
     let site = '';
     while (Date.now() < siteDeadline) {
@@ -112,12 +111,12 @@ describe('free login with the extension', () => {
   });
 
   test('the page of an unknown activation opens nothing', async () => {
-    const before = await eb.worker.evaluate(() => chrome.storage.local.get('activationRef'));
+    const before = await heldActivation(eb);
     const page = await eb.browser.newPage();
     // A made-up activation: the API answers its 404 page without markers; nothing is sent.
     await page.goto(`${api.url}/activate/landing?activation=act_nothing#token=${'x'.repeat(43)}`);
     await new Promise((r) => setTimeout(r, 500));
-    expect(await eb.worker.evaluate(() => chrome.storage.local.get('activationRef'))).toEqual(before);
+    expect(await heldActivation(eb)).toEqual(before);
     await page.close();
   });
 });

@@ -1,26 +1,17 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
 import type { ZodType } from 'zod';
+import { fieldIssues } from '../../shared/errors';
 import { ApiError } from './errors';
 
-export interface FieldProblem {
-  /** Dotted path of the field, e.g. `company.name`; empty for the body as a whole. */
-  path: string;
-  message: string;
-}
-
 /**
- * The one validator: zod failures become 400 VALIDATION_FAILED with one {path, message} per
- * field, which the popup shows next to the field it names.
+ * The one validator: zod failures become 400 VALIDATION_FAILED with one FieldIssue (shared/errors)
+ * per field, which the popup shows next to the field it names.
  */
 export function validate<T extends ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
   const inner = zValidator(target, schema, (result) => {
     if (!result.success) {
-      const details: FieldProblem[] = result.error.issues.map((i) => ({
-        path: i.path.map(String).join('.'),
-        message: i.message,
-      }));
-      throw new ApiError('VALIDATION_FAILED', 'Some fields are not valid', details);
+      throw new ApiError('VALIDATION_FAILED', 'Some fields are not valid', fieldIssues(result.error));
     }
   });
   if (target !== 'json') return inner;

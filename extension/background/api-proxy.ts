@@ -1,61 +1,45 @@
-// The popup's wizard calls, handled in the background (the only part that talks to the API). Keeps
-// the activation id and bearer token in storage.local — never sent to the popup — checks bodies
-// with the API's own schemas first, and turns failures into data the popup can place and retry.
-import { browser } from 'wxt/browser';
+// The wizard's calls (shared/wizard.ts), carried out in the background, the only part that talks to
+// the API. One route per call in a table: its body is checked with the API's own schema first (a
+// failure looks exactly like the API's 400), then the route runs with the activation's token, which
+// stays in the activation store and is never sent to the popup. Failures come back as data the
+// popup can place and retry.
+import {
+  NO_ACTIVATION,
+  WIZARD_CALLS,
+  type CallError,
+  type CallResult,
+  type WizardAnswers,
+  type WizardCall,
+} from '../../shared/wizard';
+import { fieldIssues } from '../../shared/errors';
+import type { Activation } from '../../shared/schemas';
 import type { z } from 'zod';
-import { parseMessage } from '../../shared/messages/protocol';
-import {
-  PopupToBackground,
-  type FieldIssue,
-  type WizardMessage,
-  type WizardReply,
-} from '../../shared/messages/popup-to-background';
-import {
-  BindBillingAccountBody,
-  BindWorkspaceBody,
-  CreateWorkspaceBody,
-  RegistrationBody,
-  SendCodeBody,
-  StartActivationBody,
-  UpdateActivationBody,
-  type Activation,
-} from '../../shared/schemas';
-import { activationRef, apiBaseUrl, type ActivationRef } from '../lib/storage';
+import { apiBaseUrl } from '../lib/storage';
+import { activationStore, type ActivationRef } from './activation-store';
 import { ApiError, createApiClient, NetworkError, type ApiClient } from './api-client';
+import type { Router } from './router';
 
-type Reply = WizardReply<unknown>;
-type Failure = Extract<Reply, { ok: false }>;
+type Failure = { ok: false; error: CallError };
+type Body<K extends WizardCall> = z.output<(typeof WIZARD_CALLS)[K]>;
 
-export interface WizardDeps {
+export interface ApiProxyDeps {
   /** The client for the configured API address (read on every call: the options page may change it). */
   client: () => Promise<{ client: ApiClient; baseUrl: string }>;
   now?: () => number;
 }
 
-const SCHEMAS = {
-  start: StartActivationBody,
-  registration: RegistrationBody,
-  'bind-billing': BindBillingAccountBody,
-  'create-workspace': CreateWorkspaceBody,
-} as const;
-
-function issuesOf(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({
-    path: i.path.filter((p): p is string | number => typeof p !== 'symbol'),
-    message: i.message,
-    code: i.code,
-  }));
+/** What a route gets: the client, and the activation it works on (routes marked `auth` only). */
+interface RouteContext {
+  client: ApiClient;
+  baseUrl: string;
+  ref: ActivationRef;
+  /** Keeps the API's newer copy of the activation, and answers with it. */
+  remember(activation: Activation): Promise<{ activation: Activation }>;
 }
 
-/** Checks a body with the schema the API will use; a failure looks exactly like the API's own 400. */
-function check<S extends z.ZodType>(schema: S, body: unknown): { ok: true; data: z.output<S> } | Failure {
-  const r = schema.safeParse(body);
-  if (r.success) return { ok: true, data: r.data };
-  return {
-    ok: false,
-    error: { kind: 'api', status: 400, code: 'VALIDATION_FAILED', message: 'Some fields are not valid', details: issuesOf(r.error) },
-  };
-}
+type Route<K extends WizardCall> =
+  | { auth: true; run: (ctx: RouteContext, body: Body<K>) => Promise<WizardAnswers[K]> }
+  | { auth: false; run: (ctx: Omit<RouteContext, 'ref' | 'remember'>, body: Body<K>) => Promise<CallResult<WizardAnswers[K]>> };
 
 function failure(e: unknown): Failure {
   if (e instanceof ApiError) {
@@ -67,116 +51,108 @@ function failure(e: unknown): Failure {
 
 const noActivation: Failure = {
   ok: false,
-  error: { kind: 'api', status: 401, code: 'NO_ACTIVATION', message: 'No activation in progress: start again' },
+  error: { kind: 'api', status: 401, code: NO_ACTIVATION, message: 'No activation in progress: start again' },
 };
 
-export function createWizardService(deps: WizardDeps) {
+/** Refusals after which the token is worthless: it is forgotten. */
+const deadToken = (e: unknown) => e instanceof ApiError && (e.status === 401 || e.code === 'ACTIVATION_NOT_FOUND' || e.code === 'ACTIVATION_EXPIRED');
+
+export function createApiProxy(deps: ApiProxyDeps) {
   const now = deps.now ?? Date.now;
-  const inflight = new Map<string, Promise<Reply>>();
+  const inflight = new Map<string, Promise<CallResult<unknown>>>();
 
   async function currentRef(baseUrl: string): Promise<ActivationRef | null> {
-    const ref = await activationRef.getValue();
+    const ref = await activationStore.get();
     // A token belongs to the API that issued it; after the address changed it is worthless.
     if (ref && ref.apiBaseUrl !== baseUrl) {
-      await activationRef.removeValue();
+      await activationStore.remove();
       return null;
     }
     return ref;
   }
 
-  async function remember(ref: ActivationRef, activation: Activation): Promise<{ activation: Activation }> {
-    await activationRef.setValue({ ...ref, activation, syncedAt: now() });
-    return { activation };
-  }
-
-  /** Runs a call that needs the activation's token; forgets the token when the API says it is dead. */
-  async function withActivation(fn: (c: ApiClient, ref: ActivationRef) => Promise<unknown>): Promise<Reply> {
-    const { client, baseUrl } = await deps.client();
-    const ref = await currentRef(baseUrl);
-    if (!ref) return noActivation;
-    try {
-      return { ok: true, data: await fn(client, ref) };
-    } catch (e) {
-      if (e instanceof ApiError && (e.status === 401 || e.code === 'ACTIVATION_NOT_FOUND' || e.code === 'ACTIVATION_EXPIRED')) {
-        await activationRef.removeValue();
-      }
-      return failure(e);
-    }
-  }
-
-  async function run(msg: WizardMessage): Promise<Reply> {
-    switch (msg.type) {
-      case 'wizard/validate': {
-        const r = SCHEMAS[msg.schema].safeParse(msg.body);
-        return { ok: true, data: { issues: r.success ? [] : issuesOf(r.error) } };
-      }
-      case 'wizard/start': {
-        const body = check(StartActivationBody, msg.body);
-        if (!body.ok) return body;
-        const { client, baseUrl } = await deps.client();
+  const ROUTES: { [K in WizardCall]: Route<K> } = {
+    'start-activation': {
+      auth: false,
+      async run({ client, baseUrl }, body) {
         try {
-          const { activation, token } = await client.startActivation(body.data);
-          await activationRef.setValue({ id: activation.id, token, activation, syncedAt: now(), apiBaseUrl: baseUrl });
+          const { activation, token } = await client.startActivation(body);
+          await activationStore.set({ id: activation.id, token, activation, syncedAt: now(), apiBaseUrl: baseUrl });
           return { ok: true, data: { activation } };
         } catch (e) {
           return failure(e);
         }
-      }
-      case 'wizard/sync': {
-        const { baseUrl } = await deps.client();
+      },
+    },
+    'get-activation': {
+      auth: false,
+      async run({ client, baseUrl }, body) {
         const ref = await currentRef(baseUrl);
         if (!ref) return { ok: true, data: { activation: null } };
-        if (now() - ref.syncedAt < msg.maxAgeMs) return { ok: true, data: { activation: ref.activation } };
-        return withActivation(async (c, r) => remember(r, await c.getActivation(r.id, r.token)));
-      }
-      case 'wizard/send-code': {
-        const body = check(SendCodeBody, msg.body);
-        if (!body.ok) return body;
-        return withActivation((c, r) => c.sendCode(r.id, r.token, body.data));
-      }
-      case 'wizard/register': {
-        const body = check(RegistrationBody, msg.body);
-        if (!body.ok) return body;
-        return withActivation(async (c, r) => remember(r, await c.register(r.id, r.token, body.data)));
-      }
-      case 'wizard/bind-billing': {
-        const body = check(BindBillingAccountBody, msg.body);
-        if (!body.ok) return body;
-        return withActivation(async (c, r) => remember(r, await c.bindBillingAccount(r.id, r.token, body.data)));
-      }
-      case 'wizard/site': {
-        const body = check(UpdateActivationBody, msg.body);
-        if (!body.ok) return body;
-        return withActivation(async (c, r) => remember(r, await c.updateActivation(r.id, r.token, body.data)));
-      }
-      case 'wizard/workspaces':
-        return withActivation((c, r) => c.listWorkspaces(r.id, r.token));
-      case 'wizard/create-workspace': {
-        const body = check(CreateWorkspaceBody, msg.body);
-        if (!body.ok) return body;
-        return withActivation(async (c, r) => remember(r, await c.createWorkspace(r.id, r.token, body.data)));
-      }
-      case 'wizard/bind-workspace': {
-        const body = check(BindWorkspaceBody, msg.body);
-        if (!body.ok) return body;
-        return withActivation(async (c, r) => remember(r, await c.bindWorkspace(r.id, r.token, body.data)));
-      }
-      case 'wizard/forget':
-        await activationRef.removeValue();
+        if (now() - ref.syncedAt < body.maxAgeMs) return { ok: true, data: { activation: ref.activation } };
+        return withActivation({ client, baseUrl }, async (ctx) => ctx.remember(await client.getActivation(ctx.ref.id, ctx.ref.token)));
+      },
+    },
+    'forget-activation': {
+      auth: false,
+      async run() {
+        await activationStore.remove();
         return { ok: true, data: {} };
+      },
+    },
+    'update-activation': { auth: true, run: async (c, body) => c.remember(await c.client.updateActivation(c.ref.id, c.ref.token, body)) },
+    'send-code': { auth: true, run: (c, body) => c.client.sendCode(c.ref.id, c.ref.token, body) },
+    register: { auth: true, run: async (c, body) => c.remember(await c.client.register(c.ref.id, c.ref.token, body)) },
+    'bind-billing-account': { auth: true, run: async (c, body) => c.remember(await c.client.bindBillingAccount(c.ref.id, c.ref.token, body)) },
+    'list-workspaces': { auth: true, run: (c) => c.client.listWorkspaces(c.ref.id, c.ref.token) },
+    'create-workspace': { auth: true, run: async (c, body) => c.remember(await c.client.createWorkspace(c.ref.id, c.ref.token, body)) },
+    'bind-workspace': { auth: true, run: async (c, body) => c.remember(await c.client.bindWorkspace(c.ref.id, c.ref.token, body)) },
+  };
+
+  /** Runs a route that needs the activation's token; forgets the token when the API says it is dead. */
+  async function withActivation<T>(
+    { client, baseUrl }: { client: ApiClient; baseUrl: string },
+    fn: (ctx: RouteContext) => Promise<T>,
+  ): Promise<CallResult<T>> {
+    const ref = await currentRef(baseUrl);
+    if (!ref) return noActivation;
+    const remember = async (activation: Activation) => {
+      await activationStore.set({ ...ref, activation, syncedAt: now() });
+      return { activation };
+    };
+    try {
+      return { ok: true, data: await fn({ client, baseUrl, ref, remember }) };
+    } catch (e) {
+      if (deadToken(e)) await activationStore.remove();
+      return failure(e);
     }
+  }
+
+  async function run<K extends WizardCall>(call: K, raw: unknown): Promise<CallResult<WizardAnswers[K]>> {
+    const parsed = WIZARD_CALLS[call].safeParse(raw);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: { kind: 'api', status: 400, code: 'VALIDATION_FAILED', message: 'Some fields are not valid', details: fieldIssues(parsed.error) },
+      };
+    }
+    const body = parsed.data as Body<K>;
+    const route = ROUTES[call] as Route<K>;
+    const api = await deps.client();
+    if (!route.auth) return route.run(api, body);
+    return withActivation(api, (ctx) => route.run(ctx, body));
   }
 
   return {
     /**
-     * Identical requests in flight at once (a double click, two popups) share one API call, so a
+     * Identical calls in flight at once (a double click, two popups) share one API call, so a
      * code is never sent twice and a registration never races itself.
      */
-    handle(msg: WizardMessage): Promise<Reply> {
-      const key = JSON.stringify(msg);
-      const existing = inflight.get(key);
+    call<K extends WizardCall>(call: K, body: unknown): Promise<CallResult<WizardAnswers[K]>> {
+      const key = JSON.stringify([call, body]);
+      const existing = inflight.get(key) as Promise<CallResult<WizardAnswers[K]>> | undefined;
       if (existing) return existing;
-      const p = run(msg).finally(() => inflight.delete(key));
+      const p = run(call, body).finally(() => inflight.delete(key));
       inflight.set(key, p);
       return p;
     },
@@ -189,15 +165,8 @@ export async function configuredClient(): Promise<{ client: ApiClient; baseUrl: 
   return { client: createApiClient({ baseUrl }), baseUrl };
 }
 
-/** Background entrypoint hook: answers `wizard/*` messages from the extension's own pages. */
-export function registerWizardHandlers(): void {
-  const service = createWizardService({ client: configuredClient });
-  const ownPages = browser.runtime.getURL('/');
-  browser.runtime.onMessage.addListener((raw: unknown, sender: { id?: string; url?: string }) => {
-    const msg = parseMessage(PopupToBackground, raw);
-    if (!msg || !msg.type.startsWith('wizard/')) return undefined;
-    // Content scripts share the runtime; only the popup and options page may drive the wizard.
-    if (sender.id !== browser.runtime.id || !sender.url?.startsWith(ownPages)) return undefined;
-    return service.handle(msg as WizardMessage);
-  });
+/** Background entrypoint hook: answers `wizard/call` (the router lets only the extension's own pages send it). */
+export function registerApiProxy(router: Router): void {
+  const proxy = createApiProxy({ client: configuredClient });
+  router.on('wizard/call', (m) => proxy.call(m.call, m.body));
 }

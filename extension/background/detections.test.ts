@@ -4,6 +4,7 @@ import type { AccountDetection, InstanceDetection } from '../../shared/detection
 import { installMessages } from '../content/detect/fixtures.testing';
 import { toolbarBadge } from './features/toolbar-badge';
 import { createDetections, mergeAccount, mergeInstances, snapshotItem } from './detections';
+import { createRouter } from './router';
 
 const src = (pageKind: 'console' | 'purchased-services' = 'console') => ({ url: 'https://home.console.aliyun.com/', pageKind, method: 'm' });
 const acc = (accountId: string, method: AccountDetection['method'], at: number): AccountDetection => ({
@@ -13,8 +14,17 @@ const inst = (instanceId: string, status: InstanceDetection['status'], at: numbe
   instanceId, productName: 'Guance', status, statusText: status, source: src('purchased-services'), at,
 });
 
-const CONTENT = { tab: { id: 7 } as never, url: 'https://home.console.aliyun.com/' };
-const POPUP = { url: 'chrome-extension://test-extension-id/popup.html' };
+// The router checks every sender's extension id (fakeBrowser's runtime id is 'test-extension-id').
+const CONTENT = { id: 'test-extension-id', tab: { id: 7 } as never, url: 'https://home.console.aliyun.com/' };
+const POPUP = { id: 'test-extension-id', url: 'chrome-extension://test-extension-id/popup.html' };
+
+/** The store answering through the background's router, as it does in the extension. */
+function wired() {
+  const d = createDetections();
+  const router = createRouter();
+  d.route(router);
+  return { ...d, handle: router.dispatch };
+}
 
 describe('merging', () => {
   test('more trusted wins; equal trust, newer wins; a weaker read of another ID never replaces', () => {
@@ -38,7 +48,7 @@ describe('messages', () => {
   });
 
   test('a report from one tab and another from a second tab both reach the popup (storage.session)', async () => {
-    const d = createDetections();
+    const d = wired();
     await d.handle({ type: 'detections/report', pageKind: 'console', account: acc('1234567890123456', 'page-global', 1), instances: [] }, CONTENT);
     await d.handle(
       { type: 'detections/report', pageKind: 'purchased-services', account: null, instances: [inst('38215907', 'active', 2)] },
@@ -50,9 +60,11 @@ describe('messages', () => {
   });
 
   test('invalid or foreign messages are not answered (another listener may own them)', async () => {
-    const d = createDetections();
+    const d = wired();
     expect(d.handle({ type: 'detections/report', pageKind: 'console', account: { accountId: '12' }, instances: [] }, CONTENT)).toBeUndefined();
     expect(d.handle({ type: 'wizard/start' }, POPUP)).toBeUndefined();
+    // Not this extension: nothing is answered, whatever the message.
+    expect(d.handle({ type: 'detections/get' }, { ...POPUP, id: 'other-extension' })).toBeUndefined();
     // The popup cannot report detections, and a page's content script cannot clear them.
     expect(d.handle({ type: 'detections/report', pageKind: 'console', account: null, instances: [] }, POPUP)).toBeUndefined();
     expect(d.handle({ type: 'detections/clear' }, CONTENT)).toBeUndefined();
@@ -60,8 +72,8 @@ describe('messages', () => {
   });
 
   test('the badge counts the IDs found on that tab, and clear empties everything', async () => {
-    const d = createDetections();
-    toolbarBadge.register(d.hub);
+    const d = wired();
+    toolbarBadge.register(d.hub, createRouter());
     await d.handle(
       { type: 'detections/report', pageKind: 'purchased-services', account: acc('1234567890123456', 'page-global', 1), instances: [inst('1', 'active', 1), inst('2', 'closed', 1)] },
       CONTENT,
@@ -76,8 +88,8 @@ describe('messages', () => {
   });
 
   test('a page with nothing found clears its badge', async () => {
-    const d = createDetections();
-    toolbarBadge.register(d.hub);
+    const d = wired();
+    toolbarBadge.register(d.hub, createRouter());
     await d.handle({ type: 'detections/report', pageKind: 'console', account: acc('1234567890123456', 'cookie', 1), instances: [] }, CONTENT);
     await d.handle({ type: 'detections/report', pageKind: 'console', account: null, instances: [] }, CONTENT);
     await new Promise((r) => setTimeout(r, 0));

@@ -1,24 +1,17 @@
 // The background's memory of what the content scripts read: the latest detections for the
 // browser session (storage.session), across tabs, plus per-tab state for the badge. Answers
-// `detections/report` and `detections/get` from content scripts and `detections/get` /
-// `detections/clear` from the popup; every message is validated where it arrives.
-import { browser, type Browser } from 'wxt/browser';
+// `detections/report` (content scripts), `detections/get` (both) and `detections/clear` (the
+// extension's pages) through the router, which checked the sender and the message.
+import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
-import type { AccountDetection, DetectionSnapshot, InstanceDetection, PageKind } from '../../shared/detections';
-import { ContentToBackground } from '../../shared/messages/content-to-background';
-import { PopupToBackground } from '../../shared/messages/popup-to-background';
-import { parseMessage } from '../../shared/messages/protocol';
+import type { AccountDetection, DetectionSnapshot, InstanceDetection } from '../../shared/detections';
+import type { Message } from '../../shared/protocol';
 import { METHOD_RANK } from '../content/detect/decide';
-import { BACKGROUND_FEATURES } from './features/registry';
+import type { DetectionsHub, TabState } from './features/types';
+import type { Router } from './router';
 
 export const EMPTY_SNAPSHOT: DetectionSnapshot = { account: null, instances: [] };
 const MAX_INSTANCES = 50;
-
-export interface TabState {
-  pageKind: PageKind;
-  accountFound: boolean;
-  instanceCount: number;
-}
 
 export const snapshotItem = storage.defineItem<DetectionSnapshot>('session:detections', { fallback: EMPTY_SNAPSHOT });
 export const tabsItem = storage.defineItem<Record<string, TabState>>('session:detectionTabs', { fallback: {} });
@@ -46,19 +39,6 @@ export function mergeInstances(prev: InstanceDetection[], next: InstanceDetectio
   return [...byId.values()].sort((a, b) => b.at - a.at).slice(0, MAX_INSTANCES);
 }
 
-export interface DetectionsHub {
-  snapshot(): Promise<DetectionSnapshot>;
-  onSnapshot(cb: (snapshot: DetectionSnapshot) => void): void;
-  /** `null` when the tab's state was cleared (closed, navigated away, user cleared). */
-  onTab(cb: (tabId: number, state: TabState | null) => void): void;
-}
-
-/** A background behaviour (background/features/): registered once with the hub. */
-export interface BackgroundFeature {
-  id: string;
-  register(hub: DetectionsHub): void;
-}
-
 export function createDetections() {
   const snapshotListeners: ((s: DetectionSnapshot) => void)[] = [];
   const tabListeners: ((tabId: number, s: TabState | null) => void)[] = [];
@@ -76,7 +56,7 @@ export function createDetections() {
     onTab: (cb) => void tabListeners.push(cb),
   };
 
-  async function report(m: Extract<ContentToBackground, { type: 'detections/report' }>, tabId: number | undefined) {
+  async function report(m: Message<'detections/report'>, tabId: number | undefined) {
     return serial(async () => {
       const prev = await snapshotItem.getValue();
       const next: DetectionSnapshot = {
@@ -118,35 +98,24 @@ export function createDetections() {
     });
   }
 
-  /**
-   * A promise for the messages this module answers, `undefined` for any other (so another
-   * listener, the wizard's, can answer those).
-   */
-  function handle(raw: unknown, sender: Browser.runtime.MessageSender): Promise<unknown> | undefined {
-    const fromExtensionPage = !!sender.url && sender.url.startsWith(browser.runtime.getURL('/'));
-    if (fromExtensionPage) {
-      const m = parseMessage(PopupToBackground, raw);
-      if (m?.type === 'detections/get') return hub.snapshot();
-      if (m?.type === 'detections/clear') return clear();
-      return undefined;
-    }
-    const m = parseMessage(ContentToBackground, raw);
-    if (m?.type === 'detections/report') return report(m, sender.tab?.id);
-    if (m?.type === 'detections/get') return hub.snapshot();
-    return undefined;
+  /** Answers its three messages on the router. */
+  function route(router: Router): void {
+    router.on('detections/report', (m, sender) => report(m, sender.kind === 'content' ? sender.tabId : undefined));
+    router.on('detections/get', () => hub.snapshot());
+    router.on('detections/clear', () => clear());
   }
 
-  return { hub, handle, report, clear, forgetTab };
+  return { hub, route, report, clear, forgetTab };
 }
 
-/** Called once from the background entrypoint. */
-export function registerDetections(): void {
+/** Called once from the background entrypoint: the store, its messages, and tab clean-up. */
+export function registerDetections(router: Router): DetectionsHub {
   const d = createDetections();
-  browser.runtime.onMessage.addListener((raw: unknown, sender: Browser.runtime.MessageSender) => d.handle(raw, sender));
+  d.route(router);
   browser.tabs.onRemoved.addListener((tabId) => void d.forgetTab(tabId));
   // A full page load starts the tab over; its content script reports again once it has read the page.
   browser.tabs.onUpdated.addListener((tabId, change) => {
     if (change.status === 'loading') void d.forgetTab(tabId);
   });
-  for (const f of BACKGROUND_FEATURES) f.register(d.hub);
+  return d.hub;
 }

@@ -2,17 +2,19 @@
 // Free login through the whole chain minus Chromium: a signed `verify` call to the real API app,
 // its landing page read by the content-script half, the message handled by the background half,
 // which confirms the activation with the API through the real typed client.
+import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { Window } from 'happy-dom';
 import { randomDigits, setup, SPI_KEY } from '../../api/test-support';
 import { signSpiParams } from '../../api/marketplace/signature';
 import { formatBeijingTime } from '../../api/marketplace/free-login';
-import type { ContentToBackground } from '../../shared/messages/content-to-background';
+import type { Message } from '../../shared/protocol';
 import { readLandingPage } from '../content/landing/read-landing-page';
 import { LANDING_SCRIPT_ID } from '../content/landing/landing';
-import { activationRef, wizardDraft } from '../lib/storage';
-import { emptyValues } from '../popup/model/reducer';
+import { initialState, reducer } from '../popup/model/reducer';
+import type { WizardState } from '../popup/model/types';
+import { activationStore } from './activation-store';
 import { createApiClient } from './api-client';
 import { createFreeLogin, syncLandingScript, type LandingOpen, type ScriptingLike } from './free-login';
 
@@ -55,7 +57,7 @@ function world(opts: { popup?: 'ok' | 'refused' } = {}) {
   /** The content script's half on that page: the message it sends and where the address bar ends up. */
   async function contentScript(instanceId: string) {
     const { url, doc } = await landOn(instanceId);
-    const sent: ContentToBackground[] = [];
+    const sent: Message<'landing/open'>[] = [];
     let address = url.pathname + url.search + url.hash;
     readLandingPage({
       document: doc,
@@ -70,7 +72,16 @@ function world(opts: { popup?: 'ok' | 'refused' } = {}) {
   return { api, svc, events, contentScript };
 }
 
-beforeEach(() => fakeBrowser.reset());
+beforeEach(async () => {
+  fakeBrowser.reset();
+  await activationStore.remove();
+});
+
+/** The popup opening afterwards: its state (`from`) reads the background's activation back. */
+async function popupOpens(from: WizardState = initialState()): Promise<WizardState> {
+  const held = await activationStore.get();
+  return held ? reducer(from, { type: 'activation', kind: 'get-activation', activation: held.activation }) : from;
+}
 
 describe('free login: landing page → background', () => {
   test('confirmed with the API, stored as the wizard activation past step 1, popup opened', async () => {
@@ -86,9 +97,8 @@ describe('free login: landing page → background', () => {
     const r = await w.svc.open(msg, cs.url.href);
     expect(r).toMatchObject({ ok: true, popup: 'opened', activation: { verified: true, accountId, instanceId: '5101', next: 'register' } });
     expect(w.events).toEqual(['popup']);
-    expect(await activationRef.getValue()).toMatchObject({ id: msg.activationId, token: msg.token, apiBaseUrl: API });
-    const draft = await wizardDraft.getValue();
-    expect(draft).toMatchObject({ status: 'register-basic', values: { ids: { accountId, instanceId: '5101', site: 'cn1' } } });
+    expect(await activationStore.get()).toMatchObject({ id: msg.activationId, token: msg.token, apiBaseUrl: API });
+    expect(await popupOpens()).toMatchObject({ status: 'register-basic', values: { ids: { accountId, instanceId: '5101', site: 'cn1' } } });
   });
 
   test('the browser refuses to open the popup: the badge says so, the draft is there for the next opening', async () => {
@@ -98,7 +108,7 @@ describe('free login: landing page → background', () => {
     const r = await w.svc.open(cs.sent[0] as LandingOpen, cs.url.href);
     expect(r).toMatchObject({ ok: true, popup: 'badge' });
     expect(w.events).toEqual(['badge']);
-    expect((await wizardDraft.getValue())?.activation?.verified).toBe(true);
+    expect((await popupOpens()).activation?.verified).toBe(true);
   });
 
   test('a message from a page on another origin, or with a wrong token, changes nothing', async () => {
@@ -106,8 +116,6 @@ describe('free login: landing page → background', () => {
     await w.api.createInstance(randomDigits(16), '5103');
     const cs = await w.contentScript('5103');
     const msg = cs.sent[0] as LandingOpen;
-    const mine = { v: 1 as const, status: 'bind-billing' as const, values: emptyValues(), activation: null, codes: {}, detectedInstances: [], savedAt: 1 };
-    await wizardDraft.setValue(mine);
 
     expect(await w.svc.open(msg, `https://evil.example/activate/landing?activation=${msg.activationId}`)).toEqual({ ok: false, reason: 'wrong-origin' });
     expect(await w.svc.open(msg, `${API}/somewhere-else`)).toEqual({ ok: false, reason: 'wrong-origin' });
@@ -115,8 +123,9 @@ describe('free login: landing page → background', () => {
     expect(await w.svc.open({ ...msg, token: 'x'.repeat(43) }, cs.url.href)).toEqual({ ok: false, reason: 'not-confirmed' });
     expect(await w.svc.open({ ...msg, activationId: 'act_unknown' }, cs.url.href)).toEqual({ ok: false, reason: 'not-confirmed' });
     expect(w.events).toEqual([]);
-    expect(await activationRef.getValue()).toBeNull();
-    expect(await wizardDraft.getValue()).toEqual(mine);
+    expect(await activationStore.get()).toBeNull();
+    const mine: WizardState = { ...initialState(), status: 'bind-billing' };
+    expect(await popupOpens(mine)).toBe(mine);
   });
 
   test('the same activation again keeps what the user typed; another one replaces the draft', async () => {
@@ -124,15 +133,15 @@ describe('free login: landing page → background', () => {
     await w.api.createInstance(randomDigits(16), '5104');
     const first = await w.contentScript('5104');
     await w.svc.open(first.sent[0] as LandingOpen, first.url.href);
-    const d = (await wizardDraft.getValue())!;
-    await wizardDraft.setValue({ ...d, values: { ...d.values, register: { ...d.values.register, username: 'typed_by_user' } } });
+    const opened = await popupOpens();
+    const typed = reducer(opened, { type: 'field', form: 'register', name: 'username', value: 'typed_by_user' });
     await w.svc.open(first.sent[0] as LandingOpen, first.url.href);
-    expect((await wizardDraft.getValue())?.values.register.username).toBe('typed_by_user');
+    expect((await popupOpens(typed)).values.register.username).toBe('typed_by_user');
 
     await w.api.createInstance(randomDigits(16), '5105');
     const second = await w.contentScript('5105');
     await w.svc.open(second.sent[0] as LandingOpen, second.url.href);
-    const replaced = (await wizardDraft.getValue())!;
+    const replaced = await popupOpens(typed);
     expect(replaced.activation?.instanceId).toBe('5105');
     expect(replaced.values.register.username).toBeUndefined();
   });

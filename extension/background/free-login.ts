@@ -1,20 +1,16 @@
 // Free login, background half: the landing page's content script hands over an activation id and
 // token; we believe neither until the API confirms them with that token, and only from a tab on
 // the configured API origin. Then the activation becomes the wizard's current one and the popup
-// opens on it (or the toolbar badge says it is waiting, when the browser refuses to open it).
+// opens on it (or the toolbar badge says it is waiting, when the browser refuses to open it). The
+// popup sees that the activation is another one than its draft's and starts over on it.
+import type { FreeLoginResult, Message } from '../../shared/protocol';
 import type { Activation } from '../../shared/schemas';
-import type { ContentToBackground } from '../../shared/messages/content-to-background';
 import { originOf } from '../../shared/origin';
 import { LANDING_PATH, LANDING_SCRIPT_ID, landingMatches, sameMatches } from '../content/landing/landing';
-import { activationRef, wizardDraft } from '../lib/storage';
-import { draftForLanding } from '../popup/model/reducer';
+import { activationStore } from './activation-store';
 import { ApiError, type ApiClient } from './api-client';
 
-export type LandingOpen = Extract<ContentToBackground, { type: 'landing/open' }>;
-
-export type FreeLoginResult =
-  | { ok: true; activation: Activation; popup: 'opened' | 'badge' }
-  | { ok: false; reason: 'wrong-origin' | 'not-confirmed' | 'expired' | 'unreachable' };
+export type LandingOpen = Message<'landing/open'>;
 
 export interface FreeLoginDeps {
   client: () => Promise<{ client: ApiClient; baseUrl: string }>;
@@ -45,9 +41,7 @@ export function createFreeLogin(deps: FreeLoginDeps) {
       if (activation.id !== msg.activationId) return { ok: false, reason: 'not-confirmed' };
       if (Date.parse(activation.expiresAt) <= now()) return { ok: false, reason: 'expired' };
       // Only now, confirmed, does it replace whatever the wizard was doing.
-      const t = now();
-      await activationRef.setValue({ id: activation.id, token: msg.token, activation, syncedAt: t, apiBaseUrl: baseUrl });
-      await wizardDraft.setValue(draftForLanding(await wizardDraft.getValue(), activation, t));
+      await activationStore.set({ id: activation.id, token: msg.token, activation, syncedAt: now(), apiBaseUrl: baseUrl });
       try {
         await deps.openPopup();
         return { ok: true, activation, popup: 'opened' };

@@ -1,12 +1,12 @@
 // The free-login landing page of the configured API. Built by WXT but not in the manifest: the
 // background registers it at run time for exactly that API's origin (background/features/landing-page.ts).
-import { browser } from 'wxt/browser';
+import { send } from '../lib/messaging';
 import { readLandingPage } from '../content/landing/read-landing-page';
 
 export default defineContentScript({
   registration: 'runtime',
   runAt: 'document_idle',
   main() {
-    readLandingPage({ document, location, history, send: (m) => browser.runtime.sendMessage(m), now: Date.now });
+    readLandingPage({ document, location, history, send, now: Date.now });
   },
 });

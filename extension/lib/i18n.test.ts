@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { ERROR_STATUS } from '../../shared/errors';
 import en from '../public/_locales/en/messages.json';
 import zh from '../public/_locales/zh_CN/messages.json';
-import { STEP_FIELDS } from '../popup/model/fields';
+import { STEP_FIELDS } from '../popup/model/step-fields';
 import { createTranslate, format, resolveLang, type Bundle } from './i18n';
 
 const bundles = { en: en as Bundle, zh_CN: zh as Bundle };

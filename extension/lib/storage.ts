@@ -1,32 +1,11 @@
-// What the extension remembers, as WXT storage items. The wizard draft never holds passwords; the
-// activation token lives only in `activationRef`, which only the background reads.
+// The user's settings, as WXT storage items (the options page and the popup's language switch set
+// them). The wizard's draft has its own module (popup/draft-store.ts); the activation and its token
+// live in the background's activation store, never in `storage.local`, which content scripts can read.
 import { storage } from 'wxt/utils/storage';
-import type { Activation } from '../../shared/schemas';
-import type { Draft } from '../popup/model/types';
 
 export const DEFAULT_API_BASE_URL = 'http://127.0.0.1:8787';
 
 export type UiLanguageSetting = 'auto' | 'en' | 'zh_CN';
 
-/** Everything typed so far (minus passwords) and where the user was. */
-export const wizardDraft = storage.defineItem<Draft | null>('local:wizardDraft', { fallback: null });
-
-/** The activation being worked on: its id, bearer token and the last copy read from the API. */
-export interface ActivationRef {
-  id: string;
-  token: string;
-  activation: Activation;
-  /** When `activation` was last read from or written by the API (ms since epoch). */
-  syncedAt: number;
-  /** The API it was created on: a token is worthless against another one. */
-  apiBaseUrl: string;
-}
-export const activationRef = storage.defineItem<ActivationRef | null>('local:activationRef', { fallback: null });
-
 export const apiBaseUrl = storage.defineItem<string>('local:apiBaseUrl', { fallback: DEFAULT_API_BASE_URL });
 export const uiLanguage = storage.defineItem<UiLanguageSetting>('local:uiLanguage', { fallback: 'auto' });
-
-/** "Clear what the extension remembers": the wizard and the activation (settings stay). */
-export async function forgetWizard(): Promise<void> {
-  await Promise.all([wizardDraft.removeValue(), activationRef.removeValue()]);
-}

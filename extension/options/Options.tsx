@@ -4,7 +4,8 @@ import { useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { checkApiAddress, originPattern } from '../lib/api-address';
 import { createTranslate, htmlLang, resolveLang, type Bundles } from '../lib/i18n';
-import { apiBaseUrl, forgetWizard, uiLanguage, type UiLanguageSetting } from '../lib/storage';
+import { apiBaseUrl, uiLanguage, type UiLanguageSetting } from '../lib/storage';
+import { forgetWizard } from '../popup/draft-store';
 
 export function Options({ bundles, initialSetting, initialUrl }: { bundles: Bundles; initialSetting: UiLanguageSetting; initialUrl: string }) {
   const [setting, setSetting] = useState(initialSetting);

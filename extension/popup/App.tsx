@@ -1,12 +1,15 @@
 // The popup: header with the interface language switch, then the wizard wired to the background
-// (messages), extension storage (the draft) and the detections.
+// (its transport), extension storage (the draft) and the detections.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { DetectionSnapshot } from '../../shared/detections';
-import type { WizardMessage, WizardReply } from '../../shared/messages/popup-to-background';
 import { createTranslate, htmlLang, resolveLang, type Bundles, type UiLang } from '../lib/i18n';
-import { uiLanguage, wizardDraft, type UiLanguageSetting } from '../lib/storage';
-import { Wizard, type WizardEnv } from './view/Wizard';
+import { send } from '../lib/messaging';
+import { uiLanguage, type UiLanguageSetting } from '../lib/storage';
+import { draftStore } from './draft-store';
+import { extensionTransport } from './extension-transport';
+import type { WizardEnv } from './model/transport';
+import { Wizard } from './view/Wizard';
 import { I18n } from './view/ui';
 import { orderInstances, preferredInstance } from './model/detected';
 import { clearLandingBadge } from '../lib/landing-badge';
@@ -27,11 +30,10 @@ export function App({ bundles, initialSetting }: { bundles: Bundles; initialSett
 
   const env = useMemo<WizardEnv>(
     () => ({
-      send: (m: WizardMessage) => browser.runtime.sendMessage(m) as Promise<WizardReply<unknown>>,
-      loadDraft: () => wizardDraft.getValue(),
-      saveDraft: (d) => wizardDraft.setValue(d),
+      transport: extensionTransport,
+      drafts: draftStore,
       async detections() {
-        const snap = (await browser.runtime.sendMessage({ type: 'detections/get' }).catch(() => null)) as DetectionSnapshot | null;
+        const snap = await send({ type: 'detections/get' }).catch(() => undefined);
         if (!snap || typeof snap !== 'object' || !Array.isArray(snap.instances)) return null;
         setSnapshot(snap);
         return {

@@ -61,6 +61,8 @@ export interface LaunchOptions {
   extraArgs?: string[];
   /** Chromium's UI language (affects the extension's i18n). */
   lang?: string;
+  /** A profile to reuse (a browser restart); a fresh one otherwise. */
+  userDataDir?: string;
 }
 
 export interface ExtensionBrowser {
@@ -95,7 +97,7 @@ export async function launchWithExtension(opts: LaunchOptions = {}): Promise<Ext
     pipe: true,
     enableExtensions: true,
     args,
-    userDataDir: mkdtempSync(join(tmpdir(), 'activator-profile-')),
+    userDataDir: opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'activator-profile-')),
     env: { ...process.env, ...(opts.lang ? { LANGUAGE: opts.lang, LANG: `${opts.lang.replace('-', '_')}.UTF-8` } : {}) },
   });
   const target = await browser.waitForTarget(
@@ -112,4 +114,37 @@ export async function openExtensionPage(eb: ExtensionBrowser, path: string): Pro
   const page = await eb.browser.newPage();
   await page.goto(`chrome-extension://${eb.extensionId}/${path}`);
   return page;
+}
+
+/** What the background keeps for the activation being worked on (its IndexedDB store). */
+export interface HeldActivation {
+  id: string;
+  token: string;
+  apiBaseUrl: string;
+  activation: { id: string; state: string; verified?: boolean; accountId: string; site: string };
+}
+
+/**
+ * The activation the background holds, read inside its service worker from the extension origin's
+ * IndexedDB (where content scripts cannot reach). Creates the store as the extension would if the
+ * database does not exist yet, so reading first never leaves it without one.
+ */
+export function heldActivation(eb: ExtensionBrowser): Promise<HeldActivation | null> {
+  return eb.worker.evaluate(
+    () =>
+      new Promise<HeldActivation | null>((resolve, reject) => {
+        const open = indexedDB.open('guance-activator');
+        open.onupgradeneeded = () => open.result.createObjectStore('activation');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const get = db.transaction('activation').objectStore('activation').get('current');
+          get.onsuccess = () => {
+            db.close();
+            resolve((get.result as HeldActivation | undefined) ?? null);
+          };
+          get.onerror = () => reject(get.error);
+        };
+      }),
+  );
 }

@@ -4,7 +4,7 @@
 // so this is the one fill that replaces what the field holds (like a paste).
 import { browser } from 'wxt/browser';
 import type { DetectionSnapshot } from '../../../shared/detections';
-import type { BackgroundFeature, DetectionsHub } from '../detections';
+import type { BackgroundFeature, DetectionsHub } from './types';
 import { fillFocusedField } from './fill-focused-field';
 
 export { fillFocusedField };

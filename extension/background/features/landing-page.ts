@@ -3,10 +3,8 @@
 // (a self-hosted API origin cannot be in the production manifest), and answers its message; the
 // content script (entrypoints/landing.content.ts, with content/landing/read-landing-page.ts) reads the page and
 // drops the token from the address bar. Decisions live in content/landing/landing.ts and background/free-login.ts.
-import { browser, type Browser } from 'wxt/browser';
-import { ContentToBackground } from '../../../shared/messages/content-to-background';
-import { parseMessage } from '../../../shared/messages/protocol';
-import type { BackgroundFeature } from '../detections';
+import { browser } from 'wxt/browser';
+import type { BackgroundFeature } from './types';
 import { createFreeLogin, syncLandingScript, type ScriptingLike } from '../free-login';
 import { configuredClient } from '../api-proxy';
 import { showLandingBadge } from '../../lib/landing-badge';
@@ -14,7 +12,7 @@ import { apiBaseUrl, DEFAULT_API_BASE_URL } from '../../lib/storage';
 
 export const landingPage: BackgroundFeature = {
   id: 'landing-page',
-  register() {
+  register(_hub, router) {
     const scripting = browser.scripting as unknown as ScriptingLike | undefined;
     // Address changes arrive one after another; registrations must not interleave.
     let queue: Promise<unknown> = Promise.resolve();
@@ -36,12 +34,7 @@ export const landingPage: BackgroundFeature = {
       // (the popup clears it), and the popup shows the activation from the stored draft.
       notify: showLandingBadge,
     });
-    browser.runtime.onMessage.addListener((raw: unknown, sender: Browser.runtime.MessageSender) => {
-      const m = parseMessage(ContentToBackground, raw);
-      if (m?.type !== 'landing/open') return undefined;
-      // A content script of ours, in a tab (not an extension page, not another extension).
-      if (sender.id !== browser.runtime.id || !sender.tab) return undefined;
-      return freeLogin.open(m, sender.url);
-    });
+    // The router lets only a content script of ours, in a tab, send it.
+    router.on('landing/open', (m, sender) => freeLogin.open(m, sender.url));
   },
 };

@@ -1,5 +1,5 @@
 // Every background behaviour, one file each, listed here. The background entrypoint registers them.
-import type { BackgroundFeature } from '../detections';
+import type { BackgroundFeature } from './types';
 import { contextMenuFill } from './context-menu-fill';
 import { landingPage } from './landing-page';
 import { toolbarBadge } from './toolbar-badge';

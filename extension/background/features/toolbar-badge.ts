@@ -1,7 +1,7 @@
 // The toolbar icon says at a glance whether IDs were found on the current page: a green count of
 // the IDs read there (account + instances), nothing otherwise.
 import { browser } from 'wxt/browser';
-import type { BackgroundFeature, TabState } from '../detections';
+import type { BackgroundFeature, TabState } from './types';
 
 export const BADGE_COLOR = '#1a7f37';
 

@@ -4,6 +4,7 @@
 // own tree, so a page framework's DOM is left alone; page text never becomes HTML.
 import { browser } from 'wxt/browser';
 import type { DetectionSnapshot } from '../../../shared/detections';
+import { send } from '../../lib/messaging';
 import { collectFields, fieldKind, setFieldValue, type FieldKind, type FillableElement } from '../detect/id-fields';
 import type { ContentEnv, ContentFeature } from './types';
 
@@ -140,7 +141,7 @@ export const fillIdFields: ContentFeature = {
     if (!collectFields(document).some((f) => fieldKind(f.texts))) return offers.update({ account: null, instances: [] });
     // The answer comes from our own background (pages cannot speak on this channel), which
     // validated every detection when it arrived; only its outline is checked here.
-    const raw = (await browser.runtime.sendMessage({ type: 'detections/get' }).catch(() => null)) as DetectionSnapshot | null;
+    const raw = await send({ type: 'detections/get' }).catch(() => undefined);
     if (raw && Array.isArray(raw.instances) && env.ctx.isValid) offers.update(raw);
   },
 };

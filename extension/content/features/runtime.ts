@@ -2,7 +2,8 @@
 // one report to the background when something changed), everything tied to the WXT context.
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import type { ContentToBackground } from '../../../shared/messages/content-to-background';
+import type { Message } from '../../../shared/protocol';
+import { send } from '../../lib/messaging';
 import { collectPage } from '../detect/collect';
 import type { PageGlobals } from '../detect/globals';
 import { pageKindOf } from '../detect/page-kind';
@@ -27,7 +28,7 @@ export function runContentFeatures(ctx: ContentScriptContext, all: readonly Cont
       const now = Date.now();
       const result: ScanResult = {};
       for (const f of readers) Object.assign(result, f.read!(records, now));
-      const message: ContentToBackground = {
+      const message: Message<'detections/report'> = {
         type: 'detections/report',
         pageKind,
         account: result.account ?? null,
@@ -38,7 +39,7 @@ export function runContentFeatures(ctx: ContentScriptContext, all: readonly Cont
         message.account?.method, message.instances.map((i) => [i.instanceId, i.status])]);
       if (key !== lastReport) {
         lastReport = key;
-        await browser.runtime.sendMessage(message).catch(() => undefined);
+        await send(message).catch(() => undefined);
       }
     }
     for (const f of features) await f.afterScan?.(env);

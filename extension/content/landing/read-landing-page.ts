@@ -1,13 +1,13 @@
 // Content-script half of free login, kept apart from the background half (background/features/landing-page.ts)
 // so the script injected into the landing page carries no background code.
-import type { ContentToBackground } from '../../../shared/messages/content-to-background';
+import type { Message } from '../../../shared/protocol';
 import { addressWithoutToken, collectLanding, decideLanding } from './landing';
 
 export interface LandingPageEnv {
   document: Document;
   location: Pick<Location, 'origin' | 'pathname' | 'search' | 'hash'>;
   history: Pick<History, 'replaceState'>;
-  send: (m: ContentToBackground) => Promise<unknown>;
+  send: (m: Message<'landing/open'>) => Promise<unknown>;
   now: () => number;
 }
 

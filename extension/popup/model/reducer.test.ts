@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Activation } from '../../../shared/schemas';
-import { canGoBack, draftForLanding, initialState, reducer, statusFor, toDraft } from './reducer';
+import { toDraft } from './draft';
+import { canGoBack, initialState, reducer, statusFor } from './reducer';
 import type { Action, Status, WizardState } from './types';
 
 const activation = (over: Partial<Activation> = {}): Activation => ({
@@ -36,7 +37,7 @@ describe('starting', () => {
   });
 
   test('the API answer decides the path', () => {
-    const from = (a: Activation) => run(initialState(), { type: 'request', kind: 'start' }, { type: 'activation', kind: 'start', activation: a });
+    const from = (a: Activation) => run(initialState(), { type: 'request', kind: 'start-activation' }, { type: 'activation', kind: 'start-activation', activation: a });
     expect(from(activation()).status).toBe('register-basic');
     expect(from(activation({ billingAccount: { username: 'acme' } })).status).toBe('bind-billing');
     expect(from(activation({ billingAccount: { username: 'acme' } })).values.bind.username).toBe('acme');
@@ -46,7 +47,7 @@ describe('starting', () => {
   });
 
   test('next: a linked cloud account goes straight to bind (username not known), and the user can still switch', () => {
-    const from = (a: Activation) => run(initialState(), { type: 'request', kind: 'start' }, { type: 'activation', kind: 'start', activation: a });
+    const from = (a: Activation) => run(initialState(), { type: 'request', kind: 'start-activation' }, { type: 'activation', kind: 'start-activation', activation: a });
     const linked = from(activation({ next: 'bind-billing-account' }));
     expect(linked.status).toBe('bind-billing');
     expect(linked.values.bind.username).toBeUndefined();
@@ -125,7 +126,7 @@ describe('requests and errors', () => {
     expect(s.pending).toBeNull();
   });
 
-  test('VALIDATION_FAILED details (dotted or array paths) land on the fields, on their step', () => {
+  test('VALIDATION_FAILED details (dotted paths, the one FieldIssue shape) land on the fields, on their step', () => {
     let s = reducer(at('register-method'), {
       type: 'failed',
       kind: 'register',
@@ -136,25 +137,25 @@ describe('requests and errors', () => {
     s = reducer(at('workspace-create-new', activation({ state: 'needs-workspace' })), {
       type: 'failed',
       kind: 'create-workspace',
-      error: { kind: 'api', status: 400, code: 'VALIDATION_FAILED', message: 'x', details: [{ path: ['guanceAccount', 'passwordConfirm'], message: 'differ' }] },
+      error: { kind: 'api', status: 400, code: 'VALIDATION_FAILED', message: 'x', details: [{ path: 'guanceAccount.passwordConfirm', message: 'differ' }] },
     });
     expect(s.status).toBe('workspace-create-new');
     expect(Object.keys(s.errors.fields)).toEqual(['passwordConfirm']);
   });
 
   test('CODE_INVALID sits at the code field; a network failure offers a retry of the same request', () => {
-    let s = reducer(at('bind-billing'), { type: 'failed', kind: 'bind-billing', error: { kind: 'api', status: 422, code: 'CODE_INVALID', message: 'wrong' } });
+    let s = reducer(at('bind-billing'), { type: 'failed', kind: 'bind-billing-account', error: { kind: 'api', status: 422, code: 'CODE_INVALID', message: 'wrong' } });
     expect(s.errors.fields.code?.key).toBe('error_code_CODE_INVALID');
     expect(s.errors.retry).toBeNull();
-    s = reducer(at('bind-billing'), { type: 'failed', kind: 'bind-billing', error: { kind: 'network', message: 'Failed to fetch' } });
+    s = reducer(at('bind-billing'), { type: 'failed', kind: 'bind-billing-account', error: { kind: 'network', message: 'Failed to fetch' } });
     expect(s.errors.form?.key).toBe('error_network');
-    expect(s.errors.retry).toBe('bind-billing');
+    expect(s.errors.retry).toBe('bind-billing-account');
   });
 
   test('a step-level refusal is shown for the step; a 5xx can be retried', () => {
-    const s = reducer(at('ids', null), { type: 'failed', kind: 'start', error: { kind: 'api', status: 502, code: 'MAIL_FAILED', message: 'smtp down' } });
+    const s = reducer(at('ids', null), { type: 'failed', kind: 'start-activation', error: { kind: 'api', status: 502, code: 'MAIL_FAILED', message: 'smtp down' } });
     expect(s.errors.form).toMatchObject({ key: 'error_code_MAIL_FAILED', detail: 'smtp down' });
-    expect(s.errors.retry).toBe('start');
+    expect(s.errors.retry).toBe('start-activation');
   });
 
   test('an activation the API no longer knows asks the user to start over', () => {
@@ -183,7 +184,7 @@ describe('requests and errors', () => {
 
   test('a sync that finds the same state keeps the step and its errors', () => {
     const before = reducer(at('register-company'), { type: 'invalid', fields: { companyName: { key: 'error_required' } } });
-    const s = reducer(before, { type: 'activation', kind: 'sync', activation: activation() });
+    const s = reducer(before, { type: 'activation', kind: 'get-activation', activation: activation() });
     expect(s.status).toBe('register-company');
     expect(s.errors.fields.companyName).toBeDefined();
   });
@@ -224,7 +225,7 @@ describe('workspace step', () => {
   });
 
   test('bind-billing success leads to the list, which is then (re)loaded', () => {
-    const s = reducer({ ...at('bind-billing'), workspaces: ws }, { type: 'activation', kind: 'bind-billing', activation: activation({ state: 'needs-workspace', billingAccount: { username: 'acme' } }) });
+    const s = reducer({ ...at('bind-billing'), workspaces: ws }, { type: 'activation', kind: 'bind-billing-account', activation: activation({ state: 'needs-workspace', billingAccount: { username: 'acme' } }) });
     expect(s.status).toBe('workspace-choose');
     expect(s.workspaces).toBeNull();
   });
@@ -236,7 +237,7 @@ describe('start over and persistence', () => {
       initialState(),
       { type: 'field', form: 'ids', name: 'accountId', value: '1234567890123456' },
       { type: 'field', form: 'ids', name: 'site', value: 'us1' },
-      { type: 'activation', kind: 'start', activation: activation({ site: 'us1' }) },
+      { type: 'activation', kind: 'start-activation', activation: activation({ site: 'us1' }) },
       { type: 'field', form: 'register', name: 'username', value: 'alice' },
     );
     s = reducer(s, { type: 'start-over' });
@@ -270,19 +271,22 @@ describe('start over and persistence', () => {
 describe('free login (verified activations)', () => {
   const verified = (over: Partial<Activation> = {}) => activation({ verified: true, next: 'register', ...over });
 
-  test('draftForLanding: a new activation starts past step 1 with the marketplace IDs', () => {
-    const d = draftForLanding(null, verified({ site: 'cn1' }), 5);
-    expect(d).toMatchObject({ v: 1, status: 'register-basic', savedAt: 5, values: { ids: { accountId: '1234567890123456', instanceId: '987654321', site: 'cn1' } } });
-    expect(draftForLanding(null, verified({ next: 'bind-billing-account' }), 5).status).toBe('bind-billing');
-    expect(draftForLanding(null, verified({ state: 'needs-workspace', next: 'workspace' }), 5).status).toBe('workspace-choose');
+  // Free login confirms an activation in the background; the wizard takes it up when it reads it back.
+  const readBack = (s: WizardState, a: Activation) => reducer(s, { type: 'activation', kind: 'get-activation', activation: a });
+
+  test('read back, a new activation starts past step 1 with the marketplace IDs', () => {
+    const d = readBack(initialState(), verified({ site: 'cn1' }));
+    expect(d).toMatchObject({ status: 'register-basic', values: { ids: { accountId: '1234567890123456', instanceId: '987654321', site: 'cn1' } } });
+    expect(readBack(initialState(), verified({ next: 'bind-billing-account' })).status).toBe('bind-billing');
+    expect(readBack(initialState(), verified({ state: 'needs-workspace', next: 'workspace' })).status).toBe('workspace-choose');
   });
 
-  test('draftForLanding: the same activation keeps values and step; another replaces them', () => {
-    const prev = toDraft(run(at('register-company', verified()), { type: 'field', form: 'register', name: 'username', value: 'bob' }), 1);
-    const same = draftForLanding(prev, verified(), 2);
+  test('read back, the same activation keeps values and step; another replaces them', () => {
+    const prev = run(at('register-company', verified()), { type: 'field', form: 'register', name: 'username', value: 'bob' });
+    const same = readBack(prev, verified());
     expect(same.status).toBe('register-company');
     expect(same.values.register.username).toBe('bob');
-    const other = draftForLanding(prev, verified({ id: 'act_2' }), 2);
+    const other = readBack(prev, verified({ id: 'act_2' }));
     expect(other.status).toBe('register-basic');
     expect(other.values.register.username).toBeUndefined();
   });
@@ -306,17 +310,17 @@ describe('free login (verified activations)', () => {
 describe('changing the site of an existing activation', () => {
   test('the activation answer sets the site; a refusal stays on the step and snaps back', () => {
     let s = at('bind-billing', activation({ site: 'cn1' }));
-    s = run(s, { type: 'field', form: 'ids', name: 'site', value: 'eu1' }, { type: 'request', kind: 'site' });
-    expect(s.pending).toBe('site');
-    const ok = reducer(s, { type: 'activation', kind: 'site', activation: activation({ site: 'eu1' }) });
+    s = run(s, { type: 'field', form: 'ids', name: 'site', value: 'eu1' }, { type: 'request', kind: 'update-activation' });
+    expect(s.pending).toBe('update-activation');
+    const ok = reducer(s, { type: 'activation', kind: 'update-activation', activation: activation({ site: 'eu1' }) });
     expect(ok).toMatchObject({ status: 'bind-billing', pending: null, activation: { site: 'eu1' }, values: { ids: { site: 'eu1' } } });
 
-    const refused = reducer(s, { type: 'failed', kind: 'site', error: { kind: 'api', status: 409, code: 'WRONG_STATE', message: 'bound' } });
+    const refused = reducer(s, { type: 'failed', kind: 'update-activation', error: { kind: 'api', status: 409, code: 'WRONG_STATE', message: 'bound' } });
     expect(refused.status).toBe('bind-billing');
     expect(refused.values.ids.site).toBe('cn1');
     expect(refused.errors.form).not.toBeNull();
 
-    const offline = reducer(s, { type: 'failed', kind: 'site', error: { kind: 'network', message: 'down' } });
-    expect(offline).toMatchObject({ status: 'bind-billing', values: { ids: { site: 'eu1' } }, errors: { retry: 'site' } });
+    const offline = reducer(s, { type: 'failed', kind: 'update-activation', error: { kind: 'network', message: 'down' } });
+    expect(offline).toMatchObject({ status: 'bind-billing', values: { ids: { site: 'eu1' } }, errors: { retry: 'update-activation' } });
   });
 });

@@ -1,7 +1,8 @@
 // The wizard as a pure function of (state, action): every step and transition lives here, so it
 // can be tested without a browser, and the popup only renders `status`.
 import type { Activation } from '../../../shared/schemas';
-import { formOf, LOST_ACTIVATION_CODES, messagesFor, stepOfField } from './fields';
+import { LOST_ACTIVATION_CODES, messagesFor } from './field-errors';
+import { formOf, stepOfField } from './step-fields';
 import type { Action, Draft, Errors, FormKey, Status, Values, WizardState } from './types';
 
 export const PASSWORD_FIELDS = ['password', 'passwordConfirm'] as const;
@@ -64,7 +65,7 @@ function go(state: WizardState, status: Status): WizardState {
   return { ...state, status, errors: NO_ERRORS, focusTick: state.focusTick + 1 };
 }
 
-function withoutPasswords(v: Record<string, string | boolean>): Record<string, string | boolean> {
+export function withoutPasswords(v: Record<string, string | boolean>): Record<string, string | boolean> {
   const out = { ...v };
   for (const k of PASSWORD_FIELDS) delete out[k];
   return out;
@@ -74,6 +75,20 @@ function withoutPasswords(v: Record<string, string | boolean>): Record<string, s
 export function canGoBack(state: WizardState): boolean {
   const to = BACK[state.status];
   return Boolean(to) && !(to === 'ids' && state.activation?.verified);
+}
+
+/** A fresh wizard on `activation`, its IDs and site coming from the API rather than from the user. */
+function adopt(state: WizardState, activation: Activation): WizardState {
+  const values = emptyValues();
+  values.ids = { accountId: activation.accountId, instanceId: activation.instanceId, site: activation.site };
+  return {
+    ...initialState(),
+    status: statusFor(activation, 'ids'),
+    values,
+    activation,
+    detectedInstances: state.detectedInstances,
+    focusTick: state.focusTick + 1,
+  };
 }
 
 export function reducer(state: WizardState, action: Action): WizardState {
@@ -159,10 +174,10 @@ export function reducer(state: WizardState, action: Action): WizardState {
       return { ...state, pending: action.kind, errors: NO_ERRORS };
     case 'failed': {
       const base = { ...state, pending: null, focusTick: state.focusTick + 1 };
-      if (action.error.kind === 'api' && LOST_ACTIVATION_CODES.has(action.error.code) && action.kind !== 'start') {
+      if (action.error.kind === 'api' && LOST_ACTIVATION_CODES.has(action.error.code) && action.kind !== 'start-activation') {
         return { ...base, errors: { fields: {}, form: { key: 'error_activation_lost', detail: action.error.message }, retry: null } };
       }
-      if (action.kind === 'site') {
+      if (action.kind === 'update-activation') {
         // The site control sits above every step: its failure stays on the step the user is on,
         // and a refused choice snaps back to the activation's site.
         const m = messagesFor(action.error, action.kind, (f) => state.values.ids[f]);
@@ -177,7 +192,10 @@ export function reducer(state: WizardState, action: Action): WizardState {
       return { ...base, status, errors: m };
     }
     case 'activation': {
-      const status = action.kind === 'start' ? statusFor(action.activation, 'ids') : statusFor(action.activation, state.status);
+      // Read back from the transport, it is another activation than ours (free login confirmed
+      // one while the wizard was closed): start over on it.
+      if (action.kind === 'get-activation' && action.activation.id !== state.activation?.id) return adopt(state, action.activation);
+      const status = action.kind === 'start-activation' ? statusFor(action.activation, 'ids') : statusFor(action.activation, state.status);
       let values = state.values;
       if (status !== 'done' && action.activation.billingAccount?.username && !values.bind.username) {
         values = { ...values, bind: { ...values.bind, username: action.activation.billingAccount.username } };
@@ -189,7 +207,7 @@ export function reducer(state: WizardState, action: Action): WizardState {
       // The activation's site is the truth once there is one (changed here, or by another popup).
       if (values.ids.site !== action.activation.site) values = { ...values, ids: { ...values.ids, site: action.activation.site } };
       const next = { ...state, values, activation: action.activation, pending: null };
-      if (status === state.status) return { ...next, errors: action.kind === 'sync' ? state.errors : NO_ERRORS };
+      if (status === state.status) return { ...next, errors: action.kind === 'get-activation' ? state.errors : NO_ERRORS };
       return { ...next, status, errors: NO_ERRORS, focusTick: state.focusTick + 1, ...(status === 'workspace-choose' ? { workspaces: null } : {}) };
     }
     case 'activation-lost':
@@ -210,44 +228,6 @@ export function reducer(state: WizardState, action: Action): WizardState {
         errors: NO_ERRORS,
       };
     case 'workspaces':
-      return { ...state, workspaces: action.list, pending: state.pending === 'workspaces' ? null : state.pending };
+      return { ...state, workspaces: action.list, pending: state.pending === 'list-workspaces' ? null : state.pending };
   }
-}
-
-/** What survives the popup closing: everything except passwords and what is in flight. */
-export function toDraft(state: WizardState, now: number): Draft {
-  const values = Object.fromEntries(
-    Object.entries(state.values).map(([k, v]) => [k, withoutPasswords(v)]),
-  ) as Values;
-  return {
-    v: 1,
-    status: state.status,
-    values,
-    activation: state.activation,
-    codes: state.codes,
-    detectedInstances: state.detectedInstances,
-    savedAt: now,
-  };
-}
-
-/**
- * The draft after free login confirmed `activation` (background, extension/background/free-login.ts).
- * The same activation again keeps everything typed and the step the user was on; another one
- * replaces the draft, its IDs and site coming from the marketplace rather than from the user.
- */
-export function draftForLanding(prev: Draft | null, activation: Activation, now: number): Draft {
-  if (prev?.v === 1 && prev.activation?.id === activation.id) {
-    return { ...prev, activation, status: statusFor(activation, prev.status), savedAt: now };
-  }
-  const values = emptyValues();
-  values.ids = { accountId: activation.accountId, instanceId: activation.instanceId, site: activation.site };
-  return {
-    v: 1,
-    status: statusFor(activation, 'ids'),
-    values,
-    activation,
-    codes: {},
-    detectedInstances: prev?.detectedInstances ?? [],
-    savedAt: now,
-  };
 }

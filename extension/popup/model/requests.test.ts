@@ -1,8 +1,8 @@
 import { expect, test } from 'vitest';
 import { RegistrationBody, CreateWorkspaceBody } from '../../../shared/schemas';
-import { issuesOf, fieldOfPath, messagesFor } from './fields';
+import { issuesOf, fieldOfPath, messagesFor } from './field-errors';
 import { initialState } from './reducer';
-import { createWorkspaceBody, localCheck, messageFor, registrationBody, sendCodeBody } from './requests';
+import { createWorkspaceBody, localCheck, registrationBody, requestFor, sendCodeBody } from './requests';
 
 test('the registration body built from the three steps is what the API schema accepts', () => {
   const body = registrationBody({
@@ -30,7 +30,7 @@ test('send-code purpose follows the step', () => {
   expect(sendCodeBody('workspace-create-new', { email: 'b@x.com' })).toEqual({ purpose: 'guance-account', email: 'b@x.com' });
   const s = { ...initialState(), status: 'bind-billing' as const };
   s.values = { ...s.values, bind: { username: 'acme', code: '1' } };
-  expect(messageFor('send-code', s)).toEqual({ type: 'wizard/send-code', body: { purpose: 'bind-billing-account', username: 'acme' } });
+  expect(requestFor('send-code', s)).toEqual({ call: 'send-code', body: { purpose: 'bind-billing-account', username: 'acme' } });
 });
 
 test('local checks: empty fields, the two passwords, the terms; optional fields may stay empty', () => {
@@ -44,17 +44,21 @@ test('local checks: empty fields, the two passwords, the terms; optional fields 
 });
 
 test('issue paths → field names', () => {
-  expect(fieldOfPath(['company', 'name'])).toBe('companyName');
-  expect(fieldOfPath(['workspace', 'name'])).toBe('workspaceName');
-  expect(fieldOfPath(['name'])).toBe('workspaceName');
-  expect(fieldOfPath(['guanceAccount', 'email'])).toBe('email');
-  expect(fieldOfPath([])).toBeNull();
-  expect(issuesOf({ issues: [{ path: 'a.b', message: 'm' }] })).toEqual([{ path: ['a', 'b'], message: 'm' }]);
+  expect(fieldOfPath('company.name')).toBe('companyName');
+  expect(fieldOfPath('workspace.name')).toBe('workspaceName');
+  expect(fieldOfPath('name')).toBe('workspaceName');
+  expect(fieldOfPath('guanceAccount.email')).toBe('email');
+  expect(fieldOfPath('')).toBeNull();
+});
+
+test('VALIDATION_FAILED details: the FieldIssues in them, nothing else', () => {
+  expect(issuesOf([{ path: 'a.b', message: 'm' }, { path: ['a'], message: 'array paths are not the shape' }, 'x'])).toEqual([{ path: 'a.b', message: 'm' }]);
+  expect(issuesOf({ issues: [{ path: 'a.b', message: 'm' }] })).toEqual([]);
   expect(issuesOf('nonsense')).toEqual([]);
 });
 
 test('an unknown refusal code is still shown for the step, with the API\'s words as detail', () => {
-  expect(messagesFor({ kind: 'api', status: 418, code: 'TEAPOT', message: 'short and stout' }, 'start', () => '')).toEqual({
+  expect(messagesFor({ kind: 'api', status: 418, code: 'TEAPOT', message: 'short and stout' }, 'start-activation', () => '')).toEqual({
     fields: {},
     form: { key: 'error_code_TEAPOT', detail: 'short and stout' },
     retry: null,

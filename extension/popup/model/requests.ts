@@ -1,9 +1,8 @@
-// From what the user typed to the message the background sends on: bodies in the API's shapes,
-// plus the light checks the popup does itself (empty fields, the two passwords, the terms box).
-// Format rules are checked in the background with the API's own schemas (no zod in the popup).
-import type { CodePurpose } from '../../../shared/schemas';
-import type { WizardMessage } from '../../../shared/messages/popup-to-background';
-import { formOf, STEP_FIELDS } from './fields';
+// From what the user typed to the call the transport carries: bodies in the API's shapes, plus the
+// light checks the wizard does on every step (empty fields, the two passwords, the terms box). The
+// format rules are the API's own schemas (form-rules.ts, loaded when a step first needs them).
+import type { CallRequest } from '../../../shared/wizard';
+import { formOf, STEP_FIELDS } from './step-fields';
 import type { FormValues, Msg, RequestKind, Status, WizardState } from './types';
 
 const str = (v: FormValues, k: string): string => (typeof v[k] === 'string' ? (v[k] as string) : '');
@@ -49,34 +48,36 @@ export function createWorkspaceBody(status: Status, v: FormValues) {
 }
 
 /** Which code a step's "Send code" asks for, and the body to send. */
-export function sendCodeBody(status: Status, v: FormValues): { purpose: CodePurpose; email?: string; username?: string } {
-  if (status === 'bind-billing') return { purpose: 'bind-billing-account', username: trimmed(v, 'username') };
-  if (status === 'register-basic') return { purpose: 'register', email: trimmed(v, 'email') };
-  return { purpose: 'guance-account', email: trimmed(v, 'email') };
+export function sendCodeBody(status: Status, v: FormValues) {
+  if (status === 'bind-billing') return { purpose: 'bind-billing-account' as const, username: trimmed(v, 'username') };
+  if (status === 'register-basic') return { purpose: 'register' as const, email: trimmed(v, 'email') };
+  return { purpose: 'guance-account' as const, email: trimmed(v, 'email') };
 }
 
-/** The message for a request, built from the current state. */
-export function messageFor(kind: RequestKind, state: WizardState): WizardMessage {
+const bindBillingAccountBody = (v: FormValues) => ({ username: trimmed(v, 'username'), code: trimmed(v, 'code') });
+
+/** The call for a request, built from the current state. */
+export function requestFor(kind: RequestKind, state: WizardState): CallRequest {
   const v = state.values[formOf(state.status)];
   switch (kind) {
-    case 'start':
-      return { type: 'wizard/start', body: startBody(state.values.ids) };
-    case 'sync':
-      return { type: 'wizard/sync', maxAgeMs: 60_000 };
-    case 'site':
-      return { type: 'wizard/site', body: { site: state.values.ids.site } };
+    case 'start-activation':
+      return { call: kind, body: startBody(state.values.ids) };
+    case 'get-activation':
+      return { call: kind, body: { maxAgeMs: 60_000 } };
+    case 'update-activation':
+      return { call: kind, body: { site: state.values.ids.site as string } };
     case 'send-code':
-      return { type: 'wizard/send-code', body: sendCodeBody(state.status, v) };
+      return { call: kind, body: sendCodeBody(state.status, v) };
     case 'register':
-      return { type: 'wizard/register', body: registrationBody(state.values.register) };
-    case 'bind-billing':
-      return { type: 'wizard/bind-billing', body: { username: trimmed(state.values.bind, 'username'), code: trimmed(state.values.bind, 'code') } };
-    case 'workspaces':
-      return { type: 'wizard/workspaces' };
+      return { call: kind, body: registrationBody(state.values.register) };
+    case 'bind-billing-account':
+      return { call: kind, body: bindBillingAccountBody(state.values.bind) };
+    case 'list-workspaces':
+      return { call: kind, body: {} };
     case 'create-workspace':
-      return { type: 'wizard/create-workspace', body: createWorkspaceBody(state.status, state.values.workspace) };
+      return { call: kind, body: createWorkspaceBody(state.status, state.values.workspace) };
     case 'bind-workspace':
-      return { type: 'wizard/bind-workspace', body: { workspaceId: trimmed(state.values.workspace, 'workspaceId') } };
+      return { call: kind, body: { workspaceId: trimmed(state.values.workspace, 'workspaceId') } };
   }
 }
 
@@ -100,20 +101,20 @@ export function localCheck(status: Status, v: FormValues, only?: readonly string
   return out;
 }
 
-/** The schema and body that check a step's formats in the background ("Next" on register steps). */
-export function validationFor(status: Status, state: WizardState): Extract<WizardMessage, { type: 'wizard/validate' }> | null {
+/** The call whose body a step's "Next" checks the formats of (the register steps, step 1), or null. */
+export function checkedRequestFor(status: Status, state: WizardState): CallRequest | null {
   switch (status) {
     case 'ids':
-      return { type: 'wizard/validate', schema: 'start', body: startBody(state.values.ids) };
+      return { call: 'start-activation', body: startBody(state.values.ids) };
     case 'register-basic':
     case 'register-company':
     case 'register-method':
-      return { type: 'wizard/validate', schema: 'registration', body: registrationBody(state.values.register) };
+      return { call: 'register', body: registrationBody(state.values.register) };
     case 'bind-billing':
-      return { type: 'wizard/validate', schema: 'bind-billing', body: { username: trimmed(state.values.bind, 'username'), code: trimmed(state.values.bind, 'code') } };
+      return { call: 'bind-billing-account', body: bindBillingAccountBody(state.values.bind) };
     case 'workspace-create-existing':
     case 'workspace-create-new':
-      return { type: 'wizard/validate', schema: 'create-workspace', body: createWorkspaceBody(status, state.values.workspace) };
+      return { call: 'create-workspace', body: createWorkspaceBody(status, state.values.workspace) };
     default:
       return null;
   }

@@ -1,6 +1,7 @@
 // The wizard's state: one `status` says which step is on screen; everything else is what the user
 // typed, what the API answered, and what is in flight. Only plain data, so it can be persisted.
 import type { Activation, CodePurpose, WorkspaceListItem } from '../../../shared/schemas';
+import type { CallError, WizardCall } from '../../../shared/wizard';
 
 export type Status =
   | 'ids'
@@ -28,17 +29,8 @@ export interface CodeSent {
   expiresAt: number;
 }
 
-/** Requests the popup sends through the background; also what "retry" repeats. */
-export type RequestKind =
-  | 'start'
-  | 'send-code'
-  | 'register'
-  | 'bind-billing'
-  | 'workspaces'
-  | 'create-workspace'
-  | 'bind-workspace'
-  | 'site'
-  | 'sync';
+/** The calls the wizard makes through its transport (shared/wizard.ts); also what "retry" repeats. */
+export type RequestKind = Exclude<WizardCall, 'forget-activation'>;
 
 /** A message for the user: an i18n key plus substitutions; `detail` is the API's own words, shown only as a fallback. */
 export interface Msg {
@@ -56,10 +48,8 @@ export interface Errors {
   retry: RequestKind | null;
 }
 
-/** How a failed call comes back from the background (DESIGN §7 shape, or a network failure). */
-export type WizardError =
-  | { kind: 'api'; status: number; code: string; message: string; details?: unknown }
-  | { kind: 'network'; message: string };
+/** How a failed call comes back through the transport: the API's refusal, or a network failure. */
+export type WizardError = CallError;
 
 export interface WizardState {
   status: Status;
@@ -75,7 +65,7 @@ export interface WizardState {
   focusTick: number;
 }
 
-/** The part of the state kept in extension storage: no passwords, nothing in flight. */
+/** The part of the state kept in storage: no passwords, nothing in flight. */
 export interface Draft {
   v: 1;
   status: Status;

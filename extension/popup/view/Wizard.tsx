@@ -1,13 +1,15 @@
-// The wizard's container: holds the reducer, keeps the draft in storage on every change, sends
-// requests through the background, and moves the focus. Steps only render `status`.
-import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
+// The wizard's view container: holds the reducer, keeps the draft on every change, runs the
+// model's effects (popup/model/effects.ts) from the steps' buttons, and moves the focus. Steps only
+// render `status`. Nothing here knows how calls travel: that is the env's transport.
+import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import type { DetectionSnapshot } from '../../../shared/detections';
-import type { Activation, SendCodeResponse, WorkspaceListItem } from '../../../shared/schemas';
-import type { FieldIssue, WizardMessage, WizardReply } from '../../../shared/messages/popup-to-background';
-import { fieldOfPath, formOf, invalidFieldMsg, STEP_FIELDS } from '../model/fields';
-import { initialState, reducer, toDraft } from '../model/reducer';
-import { localCheck, messageFor, validationFor } from '../model/requests';
-import type { Action, Draft, Msg, RequestKind, Status, WizardState } from '../model/types';
+import type { Activation } from '../../../shared/schemas';
+import { toDraft } from '../model/draft';
+import { automaticRequest, createWizardEffects, siteChangeable } from '../model/effects';
+import { initialState, reducer } from '../model/reducer';
+import { STEP_FIELDS } from '../model/step-fields';
+import type { WizardEnv } from '../model/transport';
+import type { WizardEffects } from '../model/effects';
 import { SelectField, useT, type StepProps } from './ui';
 import { ALL_SITES, siteInfo } from '../../../shared/sites';
 import { IdsStep } from './steps/IdsStep';
@@ -16,50 +18,8 @@ import { BindBilling } from './steps/BindBilling';
 import { ConfirmBind, WorkspaceChoose, WorkspaceCreate } from './steps/WorkspaceSteps';
 import { Done } from './steps/Done';
 
-export interface WizardEnv {
-  /** Sends a message to the background and returns its reply. */
-  send: (msg: WizardMessage) => Promise<WizardReply<unknown>>;
-  loadDraft: () => Promise<Draft | null>;
-  saveDraft: (d: Draft) => Promise<void>;
-  /** What the extension read off Alibaba Cloud pages (null when nothing). */
-  detections: () => Promise<{ accountId: string | null; instanceIds: string[]; preferredInstanceId: string | null } | null>;
-  open: (url: string) => void;
-  now?: () => number;
-}
-
-const REGISTER_STEPS: Status[] = ['register-basic', 'register-company', 'register-method'];
-
-/** Which fields a request needs checked before it goes out. */
-function checkBefore(kind: RequestKind, s: WizardState): Record<string, Msg> {
-  const v = s.values[formOf(s.status)];
-  switch (kind) {
-    case 'start':
-      return localCheck('ids', s.values.ids);
-    case 'register':
-      return Object.assign({}, ...REGISTER_STEPS.map((st) => localCheck(st, s.values.register))) as Record<string, Msg>;
-    case 'send-code':
-      return localCheck(s.status, v, [s.status === 'bind-billing' ? 'username' : 'email']);
-    case 'bind-billing':
-    case 'create-workspace':
-      return localCheck(s.status, v);
-    default:
-      return {};
-  }
-}
-
-/** Background validation issues → messages for the given fields only, in screen order. */
-function issuesToFields(issues: FieldIssue[], fields: readonly string[], valueOf: (f: string) => unknown): Record<string, Msg> {
-  const found: Record<string, Msg> = {};
-  for (const i of issues) {
-    const f = fieldOfPath(i.path);
-    if (!f || !fields.includes(f) || found[f]) continue;
-    const v = valueOf(f);
-    found[f] = invalidFieldMsg(f, v === '' || v === undefined || v === false, i.message);
-  }
-  const out: Record<string, Msg> = {};
-  for (const f of fields) if (found[f]) out[f] = found[f];
-  return out;
-}
+export type { WizardEnv };
+export { siteChangeable };
 
 export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: string; snapshot?: DetectionSnapshot | null }) {
   const now = env.now ?? Date.now;
@@ -68,110 +28,35 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
   const [tick, setTick] = useState(now());
   const stateRef = useRef(state);
   stateRef.current = state;
-  const inFlight = useRef(false);
   const root = useRef<HTMLDivElement>(null);
 
-  const dispatch = (a: Action) => {
-    if (a.type === 'start-over') void env.send({ type: 'wizard/forget' });
-    rawDispatch(a);
-  };
+  const fx = useMemo(() => createWizardEffects(env, () => stateRef.current, rawDispatch), [env]);
+  const dispatch: StepProps['dispatch'] = (a) => (a.type === 'start-over' ? void fx.startOver() : rawDispatch(a));
 
-  async function run(kind: RequestKind): Promise<void> {
-    const s = stateRef.current;
-    if (inFlight.current) return;
-    const invalid = checkBefore(kind, s);
-    if (Object.keys(invalid).length > 0) return rawDispatch({ type: 'invalid', fields: invalid });
-    const msg = messageFor(kind, s);
-    inFlight.current = true;
-    rawDispatch({ type: 'request', kind });
-    let reply: WizardReply<unknown>;
-    try {
-      reply = await env.send(msg);
-    } catch (e) {
-      reply = { ok: false, error: { kind: 'network', message: e instanceof Error ? e.message : String(e) } };
-    } finally {
-      inFlight.current = false;
-    }
-    if (!reply || typeof reply !== 'object') reply = { ok: false, error: { kind: 'network', message: 'No answer from the extension background' } };
-    if (!reply.ok) {
-      rawDispatch({ type: 'failed', kind, error: reply.error });
-      // Another popup (or the API) moved the activation on: catch up rather than leave the user stuck.
-      if (reply.error.kind === 'api' && reply.error.code === 'WRONG_STATE') {
-        const fresh = await env.send({ type: 'wizard/sync', maxAgeMs: 0 }).catch(() => null);
-        const a = fresh?.ok ? (fresh.data as { activation: Activation | null }).activation : null;
-        if (a) rawDispatch({ type: 'activation', kind: 'sync', activation: a });
-      }
-      return;
-    }
-    const data = reply.data as Record<string, unknown>;
-    if (kind === 'send-code') {
-      const r = data as SendCodeResponse;
-      const body = (msg as unknown as { body: { purpose: 'register' | 'bind-billing-account' | 'guance-account' } }).body;
-      return rawDispatch({ type: 'code-sent', form: formOf(s.status), purpose: body.purpose, sentTo: r.sentTo, resendInSeconds: r.resendInSeconds, expiresInSeconds: r.expiresInSeconds, now: now() });
-    }
-    if (kind === 'workspaces') return rawDispatch({ type: 'workspaces', list: (data as { workspaces: WorkspaceListItem[] }).workspaces });
-    const activation = data.activation as Activation | null;
-    if (activation) rawDispatch({ type: 'activation', kind, activation });
-    else if (kind === 'sync') rawDispatch({ type: 'activation-lost' });
-  }
-
-  async function next(): Promise<void> {
-    const s = stateRef.current;
-    if (inFlight.current) return;
-    const fields = STEP_FIELDS[s.status];
-    const v = s.values[formOf(s.status)];
-    const local = localCheck(s.status, v);
-    if (Object.keys(local).length > 0) return rawDispatch({ type: 'invalid', fields: local });
-    const check = validationFor(s.status, s);
-    if (check) {
-      inFlight.current = true;
-      try {
-        const reply = await env.send(check);
-        if (reply?.ok) {
-          const issues = (reply.data as { issues: FieldIssue[] }).issues;
-          const bad = issuesToFields(issues, fields, (f) => v[f]);
-          if (Object.keys(bad).length > 0) return rawDispatch({ type: 'invalid', fields: bad });
-        }
-      } catch {
-        // The background re-checks everything on submit; a failed pre-check must not block the user.
-      } finally {
-        inFlight.current = false;
-      }
-    }
-    rawDispatch({ type: 'next' });
-  }
-
-  // Resume: the stored draft first, then what the extension detected, then the API's current view.
+  // Resume: the stored draft and the detections first (then the step shows), then the activation
+  // the transport holds, once the restored state is what the effects read.
+  const restored = useRef<ReturnType<WizardEffects['restore']> | null>(null);
   useEffect(() => {
     let alive = true;
-    void (async () => {
-      const draft = await env.loadDraft().catch(() => null);
-      if (!alive) return;
-      if (draft?.v === 1) rawDispatch({ type: 'hydrate', draft });
-      const d = await env.detections().catch(() => null);
-      if (!alive) return;
-      if (d) rawDispatch({ type: 'detected', ...d });
-      setReady(true);
-      if (draft?.activation && draft.status !== 'ids') void run('sync');
-    })();
+    restored.current = fx.restore();
+    void restored.current.then(() => alive && setReady(true), () => alive && setReady(true));
     return () => {
       alive = false;
     };
   }, []);
+  useEffect(() => {
+    if (ready) void restored.current?.then((draft) => fx.catchUp(draft), () => fx.catchUp(null));
+  }, [ready]);
 
   useEffect(() => {
-    if (ready) void env.saveDraft(toDraft(state, now()));
+    if (ready) void env.drafts.save(toDraft(state, now()));
   }, [ready, state]);
 
-  // The site picked above a later step goes to the API (PATCH); a refusal snaps it back (reducer).
-  const wantSite = state.values.ids.site;
+  // Calls the state asks for by itself (a site picked above a later step, the workspace list).
+  const auto = ready ? automaticRequest(state) : null;
   useEffect(() => {
-    if (ready && siteChangeable(state) && wantSite !== state.activation?.site && !state.pending && !state.errors.form) void run('site');
-  }, [ready, wantSite, state.activation?.site, state.pending]);
-
-  useEffect(() => {
-    if (ready && state.status === 'workspace-choose' && state.workspaces === null && !state.pending && !state.errors.form) void run('workspaces');
-  }, [ready, state.status, state.workspaces, state.pending]);
+    if (auto) void fx.run(auto);
+  }, [auto, state.values.ids.site, state.activation?.site, state.status]);
 
   // Countdown for "resend in N s", only while one is running.
   const waiting = Object.values(state.codes).some((c) => c && c.resendAt > tick);
@@ -204,7 +89,7 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
 
   if (!ready) return <div class="wizard" aria-busy="true" />;
 
-  const p: StepProps = { state, dispatch, run: (k) => void run(k), next: () => void next(), open: env.open, now: tick };
+  const p: StepProps = { state, dispatch, run: (k) => void fx.run(k), next: () => void fx.next(), open: env.open, now: tick };
   let step;
   switch (state.status) {
     case 'ids':
@@ -265,12 +150,6 @@ function VerifiedNote({ activation }: { activation: Activation }) {
       {t('wizard_verified', activation.accountId, activation.instanceId)}
     </p>
   );
-}
-
-/** The site decides only where a new workspace is created: changeable until one is bound. */
-export function siteChangeable(s: WizardState): boolean {
-  const a = s.activation;
-  return Boolean(a && !a.workspace && (a.state === 'needs-billing-account' || a.state === 'needs-workspace') && s.status !== 'ids' && s.status !== 'done');
 }
 
 function SitePicker({ p, lang }: { p: StepProps; lang: string }) {

@@ -59,7 +59,7 @@ describe('step 1: IDs and site', () => {
     fireEvent.input(screen.getByLabelText('Product instance ID'), { target: { value: '12' } });
     expect(actions).toContainEqual({ type: 'field', form: 'ids', name: 'instanceId', value: '12' });
     fireEvent.click(screen.getByRole('button', { name: 'Start' }));
-    expect(runs).toEqual(['start']);
+    expect(runs).toEqual(['start-activation']);
   });
 
   test('several detected instances are offered as a choice', () => {
@@ -129,11 +129,11 @@ test('activation method shows the IDs read-only and needs the terms box', () => 
 });
 
 test('bind: a network failure says so and offers a retry of the same request', () => {
-  const s = reducer(at('bind-billing'), { type: 'failed', kind: 'bind-billing', error: { kind: 'network', message: 'Failed to fetch' } });
+  const s = reducer(at('bind-billing'), { type: 'failed', kind: 'bind-billing-account', error: { kind: 'network', message: 'Failed to fetch' } });
   const { runs } = setup(s, (p) => <BindBilling p={p} />);
   expect(screen.getByText(/Cannot reach the Guance Activator API/)).toBeTruthy();
   fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
-  expect(runs).toEqual(['bind-billing']);
+  expect(runs).toEqual(['bind-billing-account']);
 });
 
 describe('workspaces', () => {

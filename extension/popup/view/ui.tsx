@@ -4,7 +4,7 @@ import { createContext, type ComponentChildren } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { Translate } from '../../lib/i18n';
 import type { Action, FormKey, Msg, RequestKind, WizardState } from '../model/types';
-import { formOf } from '../model/fields';
+import { formOf } from '../model/step-fields';
 import { canGoBack } from '../model/reducer';
 
 export const I18n = createContext<Translate>((k) => k);

@@ -33,7 +33,7 @@ export function BindBilling({ p }: { p: StepProps }) {
       <CodeField p={p} />
       <Actions>
         <BackButton p={p} />
-        <SubmitButton p={p} name="bind" label={t('wizard_bind')} onClick={() => p.run('bind-billing')} />
+        <SubmitButton p={p} name="bind" label={t('wizard_bind')} onClick={() => p.run('bind-billing-account')} />
       </Actions>
     </Step>
   );

@@ -106,7 +106,7 @@ export function IdsStep({ p, lang, snapshot }: { p: StepProps; lang: string; sna
         </a>
       </p>
       <Actions>
-        <SubmitButton p={p} name="start" label={t('wizard_start')} onClick={() => p.run('start')} />
+        <SubmitButton p={p} name="start" label={t('wizard_start')} onClick={() => p.run('start-activation')} />
       </Actions>
     </Step>
   );
