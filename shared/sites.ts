@@ -1,4 +1,5 @@
-// Guance sites as data (DESIGN §4): hostnames are configuration, not code.
+// Guance sites as data: hostnames are configuration, not code. Login hosts follow the console
+// host with `auth` in place of `console`.
 export const SITES = [
   { code: 'cn1', name: 'China 1 (Hangzhou)', nameZh: '中国区1（杭州）', provider: 'aliyun', consoleHost: 'console.guance.com' },
   { code: 'cn2', name: 'China 2 (Ningxia)', nameZh: '中国区2（宁夏）', provider: 'aws', consoleHost: 'aws-console.guance.com' },
@@ -42,5 +43,5 @@ export const ALL_SITES: Site[] = SITES.map((s) => siteInfo(s.code));
 /** Billing Center hosts: where the registration and "change settlement method" forms live. */
 export const BILLING_CENTER_HOSTS = ['boss.guance.com', 'bill.guance.one'] as const;
 
-/** The marketplace product of Guance on Alibaba Cloud (DESIGN §2). */
+/** The marketplace product code of Guance's Commercial Plan on the Alibaba Cloud Marketplace (China). */
 export const GUANCE_PRODUCT_CODE = 'cmgj00053362';

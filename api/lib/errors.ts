@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERROR_STATUS, type ErrorCode } from '../../shared/errors';
 
-/** A refusal the client can act on; onError turns it into the DESIGN §7 body and its status. */
+/** A refusal the client can act on; onError turns it into the `{error: {code, message, details?}}` body and its status. */
 export class ApiError extends Error {
   readonly status: (typeof ERROR_STATUS)[ErrorCode];
   constructor(
@@ -21,7 +21,7 @@ export const errorBody = (code: ErrorCode, message: string, details?: unknown) =
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
-/** The one way an error answer is written (DESIGN §7 body, the code's status, any extra headers). */
+/** The one way an error answer is written (the error body, the code's status, any extra headers). */
 export function errorResponse(c: Context, code: ErrorCode, message: string, details?: unknown, headers: Record<string, string> = {}) {
   for (const [k, v] of Object.entries(headers)) c.header(k, v);
   return c.json(errorBody(code, message, details), ERROR_STATUS[code] as ContentfulStatusCode);

@@ -27,7 +27,7 @@ function errorPage(c: Context, status: number, code: string, message: string) {
 }
 
 /**
- * `GET /marketplace/aliyun`: the Alibaba Cloud Marketplace SPI endpoint (DESIGN §5), and
+ * `GET /marketplace/aliyun`: the Alibaba Cloud Marketplace SPI endpoint (signed GET calls, JSON answers), and
  * `GET /marketplace/aliyun/login`: the free-login URL we gave as `authUrl` (action `verify` implied).
  */
 export function marketplaceRoutes(svc: MarketplaceService, spiKey: string, audit: (c: Context) => AuditContext) {

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
- * Alibaba Cloud Marketplace SPI signature (DESIGN §5): lowercase hex MD5 of every parameter except
+ * Alibaba Cloud Marketplace SPI signature: lowercase hex MD5 of every parameter except
  * `token`, sorted by name, joined as `k=v&k=v`, followed by `&key=<vendor secret>`. Values are the
  * decoded ones; unknown parameters are signed too.
  */

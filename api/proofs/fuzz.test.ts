@@ -1,5 +1,6 @@
 // Property: whatever arrives (bodies, query strings, headers, methods, on every route), the API
-// never answers 500, every refusal has the DESIGN §7 shape, and a refused request changes nothing.
+// never answers 500, every refusal has the one error shape ({error: {code, message, details?}}),
+// and a refused request changes nothing.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isApiErrorBody } from '../../shared/errors';

@@ -160,7 +160,7 @@ export class ActivationService {
     }
   }
 
-  /** The site of the workspace still to be created (DESIGN §2: it decides nothing else). */
+  /** The site of the workspace still to be created (it decides nothing else; a bound workspace's site never changes). */
   changeSite(act: ActivationRecord, body: UpdateActivationBody, audit: AuditContext): Activation {
     this.requireState(act, 'needs-billing-account', 'needs-workspace');
     if (!withAuditContext(audit, () => this.repos.activations.setSite(act.id, body.site, this.now()))) {

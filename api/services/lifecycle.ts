@@ -1,4 +1,4 @@
-// What the marketplace's later calls do to the workspaces an instance pays for (DESIGN §2):
+// What the marketplace's later calls do to the workspaces an instance pays for:
 // expiredInstance freezes them for 14 days, renewInstance within that time thaws them, and
 // releaseInstance or the end of the countdown moves them to the Billing Center's direct settlement
 // and tells the Billing Center account. Every step is idempotent: the marketplace retries.

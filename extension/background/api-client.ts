@@ -1,4 +1,4 @@
-// Typed client for the companion API (DESIGN §7). Every answer is checked against the shared zod
+// Typed client for the companion API (/api/v1). Every answer is checked against the shared zod
 // schemas before anyone uses it, so a wrong server (or a wrong address in the options) shows up
 // as a clear error instead of an undefined deep in the popup.
 import { hc } from 'hono/client';
@@ -20,7 +20,7 @@ import {
 } from '../../shared/schemas';
 import { isApiErrorBody } from '../../shared/errors';
 
-/** A refusal from the API, in the DESIGN §7 shape. */
+/** A refusal from the API: its `{error: {code, message, details?}}` body and status. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -63,7 +63,7 @@ export function createApiClient(opts: ApiClientOptions) {
       doFetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as typeof fetch,
   }).api.v1;
 
-  /** Sends, then checks the answer: a DESIGN §7 error becomes an ApiError, anything unexpected a NetworkError. */
+  /** Sends, then checks the answer: an error body becomes an ApiError, anything unexpected a NetworkError. */
   async function call<S extends z.ZodType>(schema: S, what: string, send: () => Promise<Response>): Promise<z.output<S>> {
     let res: Response;
     try {

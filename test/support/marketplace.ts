@@ -1,5 +1,5 @@
 // Instances come into existence the way production learns of them: a signed SPI call from the
-// Alibaba Cloud Marketplace (DESIGN §5), sent to the running API.
+// Alibaba Cloud Marketplace (signed SPI GET calls), sent to the running API.
 import { signSpiParams } from '../../api/marketplace/signature';
 
 export async function spiCall(apiUrl: string, key: string, params: Record<string, string>): Promise<unknown> {

@@ -1,4 +1,5 @@
-// The page globals Alibaba Cloud consoles define (DESIGN §3), reduced to the few fields we use.
+// The page globals Alibaba Cloud consoles define (`ALIYUN_CONSOLE_CONFIG`, the ECS console's
+// `ALIYUN_ECS_CONSOLE_CONFIG`), reduced to the few fields we use.
 // Read in the page's main world and posted to the content script: page data, so it is
 // re-validated (shape and size) where it arrives. zod/mini keeps the content script small.
 import * as z from 'zod/mini';

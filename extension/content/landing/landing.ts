@@ -1,4 +1,4 @@
-// The free-login landing page (notes/landing-contract.md), in two halves like the detection code:
+// The free-login landing page (docs/landing-contract.md), in two halves like the detection code:
 // collect the page into a plain record, then decide with pure functions. The page is served by the
 // API, but anything on it is still page data: it is parsed with zod and checked against the origin
 // the page is actually on before anything is sent to the background.
