@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { AccountId, InstanceId } from './schemas';
 
-/** Which part of the page a value came from, most trusted first (issue 3). */
+/** Which part of the page a value came from, most trusted first. */
 export const AccountIdMethod = z.enum(['page-global', 'page-label', 'ram-logon-name', 'cookie']);
 export type AccountIdMethod = z.infer<typeof AccountIdMethod>;
 

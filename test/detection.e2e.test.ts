@@ -94,7 +94,7 @@ async function popupFields(expectedAccountId: string, screenshot?: string) {
 
 async function clearDetections(): Promise<void> {
   for (const p of await eb.browser.pages()) if (!p.url().startsWith('about:')) await p.close();
-  // Session detections and the wizard's draft (issue 4 keeps typed values in storage.local):
+  // Session detections and the wizard's draft (typed values, in storage.local):
   // each case starts from a browser that has seen nothing.
   await eb.worker.evaluate(() => Promise.all([chrome.storage.session.clear(), chrome.storage.local.clear()]));
 }
