@@ -125,7 +125,7 @@ export function createApi(deps: AppDeps) {
     .route('/api/v1', api)
     .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey, auditOf))
     .route('/activate', landingRoutes({ repos, activations, lifecycle: lifecycleRepo, apiOrigin: new URL(publicUrl).origin, now }))
-    .route('/activate', signInPages(signIn, auditOf));
+    .route('/activate', signInPages(signIn, auditOf, publicUrl));
 
   // Route patterns, to tell "no such path" (404) from "no such method on this path" (405).
   const patterns = app.routes

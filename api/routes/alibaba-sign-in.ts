@@ -9,13 +9,15 @@ import { ApiError } from '../lib/errors';
 import { LANDING_CSP, LANDING_PATH } from '../marketplace/landing';
 import { BROWSER_COOKIE, WEB_CALLBACK_PATH, type AlibabaSignInService } from '../services/alibaba-sign-in';
 
-export function signInPages(signIn: AlibabaSignInService | undefined, audit: (c: Context) => AuditContext) {
+export function signInPages(signIn: AlibabaSignInService | undefined, audit: (c: Context) => AuditContext, publicUrl: string) {
   return new Hono().get('/alibaba-sign-in/callback', async (c) => {
     c.header('Content-Security-Policy', LANDING_CSP);
     c.header('Referrer-Policy', 'no-referrer');
     try {
       if (!signIn) throw new ApiError('NOT_FOUND', 'Sign in with Alibaba Cloud is not configured on this API');
-      const act = await signIn.complete(c.req.url, audit(c), { browserCookie: getCookie(c, BROWSER_COOKIE) });
+      // The URL as the provider was told it (PUBLIC_URL), not as a proxy in front of us rewrote it.
+      const url = `${publicUrl}${WEB_CALLBACK_PATH}${new URL(c.req.url).search}`;
+      const act = await signIn.complete(url, audit(c), { browserCookie: getCookie(c, BROWSER_COOKIE) });
       deleteCookie(c, BROWSER_COOKIE, { path: WEB_CALLBACK_PATH });
       return c.redirect(`${LANDING_PATH}?${new URLSearchParams({ activation: act.id })}`, 303);
     } catch (e) {

@@ -40,6 +40,22 @@ export interface AlibabaSignInConfig {
 }
 
 const ACCOUNT_ID = /^\d{16}$/;
+
+/** The error and its causes (openid-client nests the failing claim two levels down), for the log. */
+function describe(e: unknown): string {
+  const parts: string[] = [];
+  for (let c: unknown = e, depth = 0; c !== undefined && c !== null && depth < 4; depth++) {
+    if (c instanceof Error) {
+      parts.push(`${c.name}: ${c.message}`);
+      c = c.cause;
+    } else if (typeof c === 'object') {
+      const o = c as Record<string, unknown>;
+      parts.push(Object.entries(o).filter(([k, v]) => typeof v !== 'object' && k !== 'jwt').map(([k, v]) => `${k}=${String(v)}`).join(' '));
+      c = o.cause;
+    } else break;
+  }
+  return parts.join(' ← ');
+}
 const strip = (u: URL) => `${u.origin}${u.pathname}`;
 
 export class AlibabaSignInService {
@@ -88,6 +104,9 @@ export class AlibabaSignInService {
       oidc.ClientSecretBasic(this.cfg.clientSecret));
     if (this.cfg.fetch) config[oidc.customFetch] = this.cfg.fetch as unknown as oidc.CustomFetch;
     if (new URL(this.cfg.issuer).protocol === 'http:') oidc.allowInsecureRequests(config);
+    // openid-client trusts an ID token from the token endpoint without checking its signature
+    // (OIDC allows that over TLS); we check it against the provider's JWKS all the same.
+    oidc.enableNonRepudiationChecks(config);
     return config;
   }
 
@@ -159,7 +178,7 @@ export class AlibabaSignInService {
       });
       claims = tokens.claims();
     } catch (e) {
-      const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      const why = describe(e);
       this.log(`Alibaba Cloud sign-in for activation ${act.id} refused: ${why}`);
       if (e instanceof TypeError && /fetch failed/i.test(e.message)) {
         throw new ApiError('SERVICE_UNAVAILABLE', 'Alibaba Cloud sign-in cannot be reached right now; try again in a minute');
