@@ -37,15 +37,14 @@ export class LinkService {
   }
 
   /** The operator's `npm run links -- unlink`: ends any link, proved or not, and says why. */
-  unlink(accountId: string, note: string, audit: AuditContext): EndedLink {
+  unlink(accountId: string, note: string, audit: AuditContext): EndedLink & { delivered: Promise<void> } {
     if (!note.trim()) throw new ApiError('VALIDATION_FAILED', 'A reason is required', [{ path: 'reason', message: 'Say why the link ends' }]);
     const { ended, mail } = this.repos.tx(() => {
       const link = this.repos.links.live(accountId);
       if (!link) throw new ApiError('NOT_FOUND', `Alibaba Cloud account ${accountId} is not linked to a Billing Center account`);
       return this.end(link, { reason: 'unlinked', note: note.trim() }, this.now());
     }, audit);
-    this.send(mail);
-    return ended!;
+    return { ...ended!, delivered: this.send(mail) };
   }
 
   private end(link: LiveLink, ending: { reason: 'superseded'; activationId: string } | { reason: 'unlinked'; note: string }, now: number) {
