@@ -80,7 +80,7 @@ describe('a proved activation supersedes a link made without proof', () => {
     const s = setup({ requireVerifiedLink: true });
     await s.createInstance(VICTIM, '7101');
     const owner = await freeLogin(s, '7101');
-    const c = await s.codeFor(owner, { purpose: 'register', email: 'o@example.com' }, 'o@example.com');
+    const c = await s.codeFor({ ...owner, accountId: VICTIM, instanceId: '7101' }, { purpose: 'register', email: 'o@example.com' }, 'o@example.com');
     expect((await owner.call('POST', '/registration', s.registrationBody('owner_a', 'o@example.com', c))).status).toBe(201);
     const typed = await s.call('POST', '/activations', { accountId: VICTIM, instanceId: '7101', site: 'cn1' });
     expect(typed.body.activation).toMatchObject({ proof: null, next: 'bind-billing-account', proofs: ['marketplace'] });
