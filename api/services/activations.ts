@@ -119,7 +119,12 @@ export class ActivationService {
         opts.mail?.push(...this.supersedeFor(record, now));
       }
     });
-    return { activation: this.reload(record.id), token };
+    // The hot path (typed IDs) builds the answer from what it wrote; a proof re-reads it.
+    return {
+      activation: opts.proof ? this.reload(record.id)
+        : this.view({ ...record, state: 'needs-billing-account', billingAccountId: null, workspaceId: null, proof: null }),
+      token,
+    };
   }
 
   /** The activation `id` if `token` is its bearer token and it has not expired; 401 otherwise. */
@@ -260,7 +265,7 @@ export class ActivationService {
   private async sendBindCode(act: ActivationRecord, username: string) {
     this.requireState(act, 'needs-billing-account');
     const limit = this.limiter?.consume(
-      { bucket: 'bindAsksPerUsername', key: username.toLowerCase() },
+      { bucket: 'bindAsksPerUsername', key: `${act.id}\n${username.toLowerCase()}` },
       { bucket: 'bindAsksPerActivation', key: act.id },
     );
     if (limit && !limit.ok) {
