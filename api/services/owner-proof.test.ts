@@ -124,6 +124,20 @@ describe('holes closed', () => {
   });
 });
 
+describe('the landing page', () => {
+  it('says whether the activation is proved, and how (marker field proof)', async () => {
+    const s = setup();
+    const typed = await s.start(VICTIM, '7501');
+    const page = await (await s.app.request(`/activate/landing?activation=${typed.id}`)).text();
+    expect(page).toMatch(/has not proved the purchase/);
+    expect(page).toContain('"verified":false,"proof":null');
+    const owner = await freeLogin(s, '7501');
+    const proved = await (await s.app.request(`/activate/landing?activation=${owner.id}`)).text();
+    expect(proved).toMatch(/The marketplace confirmed your purchase/);
+    expect(proved).toContain('"verified":true,"proof":"marketplace"');
+  });
+});
+
 describe('npm run links -- unlink', () => {
   it('ends a link (proved or not), audited and mailed; refuses without a reason', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'links-cli-')), 'api.sqlite');
