@@ -18,7 +18,11 @@ import { landingRoutes } from './routes/landing';
 import { clientAddress, httpGuards } from './security/http';
 import { redactText } from './security/redact';
 import { RateLimiter, type RateLimitConfig } from './security/rate-limit';
+import { EXTENSION_ID } from '../shared/extension-id';
+import { signInPages } from './routes/alibaba-sign-in';
+import { AlibabaSignInService, WEB_CALLBACK_PATH } from './services/alibaba-sign-in';
 import { ActivationService } from './services/activations';
+import { LinkService } from './services/links';
 import { CodeService } from './services/codes';
 import { FreeLoginService } from './services/free-login';
 import { LifecycleService } from './services/lifecycle';
@@ -53,7 +57,16 @@ export interface AppDeps {
   requireVerifiedLink?: boolean;
   /** The site of activations started by free login (the marketplace does not say). */
   freeLoginSite?: SiteCode;
+  /**
+   * Sign in with Alibaba Cloud (ALIYUN_OAUTH_CLIENT_ID/SECRET, ALIYUN_OIDC_ISSUER); without it only
+   * free login proves. Accepted redirect URIs: the extension's launchWebAuthFlow one, PUBLIC_URL's
+   * own callback page, and `extraRedirectUris`.
+   */
+  alibabaSignIn?: { issuer: string; clientId: string; clientSecret: string; extraRedirectUris?: string[]; fetch?: typeof fetch };
 }
+
+/** Where launchWebAuthFlow sends the extension back (`browser.identity.getRedirectURL('alibaba-sign-in')`). */
+export const EXTENSION_REDIRECT_URI = `https://${EXTENSION_ID}.chromiumapp.org/alibaba-sign-in`;
 
 
 
@@ -71,9 +84,19 @@ export function createApi(deps: AppDeps) {
   const lifecycleRepo = new LifecycleRepository(deps.db);
   const lifecycle = new LifecycleService(repos, lifecycleRepo, mailer, now, log);
   const codes = new CodeService(repos, mailer, codeSecret, now, limiter);
-  const activations = new ActivationService(repos, codes, now, lifecycle, { requireVerifiedLink: deps.requireVerifiedLink ?? false });
-  const sessions = new SessionService(repos, limiter);
+  const links = new LinkService(repos, mailer, now, log);
   const publicUrl = (deps.publicUrl ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
+  const activations = new ActivationService(repos, codes, now, lifecycle, {
+    // Secure by default: only the sandbox turns this off (REQUIRE_VERIFIED_LINK=false).
+    requireVerifiedLink: deps.requireVerifiedLink ?? true,
+    proofs: deps.alibabaSignIn ? ['alibaba-sign-in', 'marketplace'] : ['marketplace'],
+  }, links, limiter);
+  const signIn = deps.alibabaSignIn && new AlibabaSignInService(repos, activations, {
+    issuer: deps.alibabaSignIn.issuer, clientId: deps.alibabaSignIn.clientId, clientSecret: deps.alibabaSignIn.clientSecret,
+    redirectUris: [EXTENSION_REDIRECT_URI, `${publicUrl}${WEB_CALLBACK_PATH}`, ...(deps.alibabaSignIn.extraRedirectUris ?? [])],
+    fetch: deps.alibabaSignIn.fetch,
+  }, now, log);
+  const sessions = new SessionService(repos, limiter);
   const marketplace = new MarketplaceService(repos, publicUrl, now, lifecycle, lifecycleRepo, log);
   const freeLogin = new FreeLoginService(repos, lifecycleRepo, lifecycle, activations, publicUrl, deps.freeLoginSite ?? 'cn1', now);
   marketplace.useFreeLogin(freeLogin);
@@ -93,7 +116,7 @@ export function createApi(deps: AppDeps) {
 
   const api = new Hono()
     .route('/', metaRoutes())
-    .route('/activations', activationRoutes(activations, auditOf, startLimit))
+    .route('/activations', activationRoutes(activations, auditOf, startLimit, { signIn, secureCookies: publicUrl.startsWith('https:') }))
     .route('/sessions', sessionRoutes(sessions));
 
   const guards = httpGuards({ allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog });
@@ -101,7 +124,8 @@ export function createApi(deps: AppDeps) {
     .use('*', ...guards)
     .route('/api/v1', api)
     .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey, auditOf))
-    .route('/activate', landingRoutes({ repos, activations, lifecycle: lifecycleRepo, apiOrigin: new URL(publicUrl).origin, now }));
+    .route('/activate', landingRoutes({ repos, activations, lifecycle: lifecycleRepo, apiOrigin: new URL(publicUrl).origin, now }))
+    .route('/activate', signInPages(signIn, auditOf, publicUrl));
 
   // Route patterns, to tell "no such path" (404) from "no such method on this path" (405).
   const patterns = app.routes
@@ -140,7 +164,7 @@ export function createApi(deps: AppDeps) {
     limiter.sweep();
     freeLogin.forgetOldTokens();
   };
-  return { app, maintenance, sweep: () => lifecycle.sweep() };
+  return { app, maintenance, sweep: () => lifecycle.sweep(), links };
 }
 
 export function createApp(deps: AppDeps) {

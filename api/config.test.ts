@@ -8,9 +8,12 @@ describe('config', () => {
   it('has working defaults', () => {
     expect(loadConfig({})).toMatchObject({
       PORT: 8787, HOST: '127.0.0.1', DATABASE_PATH: './data/guance.db', PUBLIC_URL: 'http://127.0.0.1:8787', ALLOWED_ORIGINS: [],
-      SMTP_URL: undefined, ALIYUN_SPI_KEY: undefined, REQUIRE_VERIFIED_LINK: false,
+      SMTP_URL: undefined, ALIYUN_SPI_KEY: undefined, REQUIRE_VERIFIED_LINK: true,
+      ALIYUN_OAUTH_CLIENT_ID: undefined, ALIYUN_OIDC_ISSUER: 'https://oauth.aliyun.com',
     });
-    expect(loadConfig({ REQUIRE_VERIFIED_LINK: 'true' }).REQUIRE_VERIFIED_LINK).toBe(true);
+    expect(loadConfig({ REQUIRE_VERIFIED_LINK: 'false' }).REQUIRE_VERIFIED_LINK).toBe(false);
+    expect(() => loadConfig({ ALIYUN_OAUTH_CLIENT_ID: 'abc' })).toThrow(/go together/);
+    expect(() => loadConfig({ ALIYUN_OIDC_ISSUER: 'http://oauth.example.com' })).toThrow(/plain http only on loopback/);
     expect(loadConfig({ REQUIRE_VERIFIED_LINK: '0' }).REQUIRE_VERIFIED_LINK).toBe(false);
     expect(() => loadConfig({ REQUIRE_VERIFIED_LINK: 'yes please' })).toThrow(/REQUIRE_VERIFIED_LINK="yes please": must be true or false/);
     expect(loadConfig({ PORT: '9000', ALLOWED_ORIGINS: 'https://a.example, https://b.example', PUBLIC_URL: 'https://x.example/' }))

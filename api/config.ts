@@ -17,8 +17,22 @@ const EnvSchema = z.object({
   PUBLIC_URL: HttpUrl.optional(),
   TRUST_PROXY: z.coerce.number({ error: 'must be a number' }).int('must be a whole number')
     .min(0, 'must be 0 (no proxy) or the number of reverse proxies in front of the API').max(5, 'must be at most 5').default(0),
-  REQUIRE_VERIFIED_LINK: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).default('false')
+  REQUIRE_VERIFIED_LINK: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).default('true')
     .transform((v) => v === 'true' || v === '1'),
+  ALIYUN_OAUTH_CLIENT_ID: z.string().min(1).max(256).optional(),
+  ALIYUN_OAUTH_CLIENT_SECRET: z.string().min(8, 'must be the OAuth application\'s secret').max(512).optional(),
+  // https, except on loopback (a provider started by the tests or a local sandbox).
+  ALIYUN_OIDC_ISSUER: z.url({ protocol: /^https?$/, error: 'must be an https URL like https://oauth.aliyun.com' })
+    .refine((u) => new URL(u).protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(u).hostname),
+      'must be https (plain http only on loopback)')
+    .default('https://oauth.aliyun.com'),
+  ALIYUN_OAUTH_REDIRECT_URIS: z.string().default('').transform((s, ctx) => {
+    const list = s.split(',').map((x) => x.trim()).filter(Boolean);
+    for (const u of list) {
+      if (!/^https:\/\/[^/\s]+\/\S*$/.test(u)) ctx.addIssue({ code: 'custom', message: `"${u}" is not an https URL` });
+    }
+    return list;
+  }),
   ALLOWED_ORIGINS: z.string().default('').transform((s, ctx) => {
     const list = s.split(',').map((x) => x.trim()).filter(Boolean);
     for (const o of list) {
@@ -42,8 +56,14 @@ export interface Config {
   ALLOWED_ORIGINS: string[];
   /** Reverse proxies in front of the API: their X-Forwarded-For names the client (rate limits). */
   TRUST_PROXY: number;
-  /** Only a marketplace-verified activation (free login) may link a cloud account for the first time. */
+  /** Only a proved activation (free login, Sign in with Alibaba Cloud) may link a cloud account for the first time. */
   REQUIRE_VERIFIED_LINK: boolean;
+  /** Sign in with Alibaba Cloud: both or neither (then only free login proves). */
+  ALIYUN_OAUTH_CLIENT_ID: string | undefined;
+  ALIYUN_OAUTH_CLIENT_SECRET: string | undefined;
+  ALIYUN_OIDC_ISSUER: string;
+  /** Redirect URIs accepted besides the extension's and PUBLIC_URL's own (e.g. a Firefox build's). */
+  ALIYUN_OAUTH_REDIRECT_URIS: string[];
 }
 
 export class ConfigError extends Error {
@@ -61,7 +81,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!r.success) {
     throw new ConfigError(r.error.issues.map((i) => {
       const name = String(i.path[0] ?? '?');
-      const value = name === 'ALIYUN_SPI_KEY' || name === 'SMTP_URL' ? '(hidden)' : JSON.stringify(present[name]);
+      const value = name === 'ALIYUN_SPI_KEY' || name === 'SMTP_URL' || name === 'ALIYUN_OAUTH_CLIENT_SECRET' ? '(hidden)' : JSON.stringify(present[name]);
       return `${name}=${value}: ${i.message}`;
     }));
   }
@@ -69,8 +89,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (c.NODE_ENV === 'production' && !c.ALIYUN_SPI_KEY) {
     throw new ConfigError(['ALIYUN_SPI_KEY is required in production: the vendor secret you set in the marketplace']);
   }
+  if (Boolean(c.ALIYUN_OAUTH_CLIENT_ID) !== Boolean(c.ALIYUN_OAUTH_CLIENT_SECRET)) {
+    throw new ConfigError(['ALIYUN_OAUTH_CLIENT_ID and ALIYUN_OAUTH_CLIENT_SECRET go together: set both (Sign in with Alibaba Cloud) or neither']);
+  }
   const host = c.HOST.includes(':') ? `[${c.HOST}]` : c.HOST;
-  return { ...c, ALIYUN_SPI_KEY: c.ALIYUN_SPI_KEY, SMTP_URL: c.SMTP_URL, PUBLIC_URL: (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/+$/, '') };
+  return {
+    ...c, ALIYUN_SPI_KEY: c.ALIYUN_SPI_KEY, SMTP_URL: c.SMTP_URL, ALIYUN_OAUTH_CLIENT_ID: c.ALIYUN_OAUTH_CLIENT_ID,
+    ALIYUN_OAUTH_CLIENT_SECRET: c.ALIYUN_OAUTH_CLIENT_SECRET, ALIYUN_OIDC_ISSUER: c.ALIYUN_OIDC_ISSUER.replace(/\/+$/, ''), PUBLIC_URL: (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/+$/, '') };
 }
 
 /** The data folder: where the database lives, and the development SPI key beside it. */

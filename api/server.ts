@@ -43,6 +43,10 @@ if (!config.SMTP_URL) {
 const { app, maintenance } = createApi({
   db, spiKey, mailer, publicUrl: config.PUBLIC_URL, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY,
   requireVerifiedLink: config.REQUIRE_VERIFIED_LINK,
+  alibabaSignIn: config.ALIYUN_OAUTH_CLIENT_ID && config.ALIYUN_OAUTH_CLIENT_SECRET
+    ? { issuer: config.ALIYUN_OIDC_ISSUER, clientId: config.ALIYUN_OAUTH_CLIENT_ID, clientSecret: config.ALIYUN_OAUTH_CLIENT_SECRET,
+      extraRedirectUris: config.ALIYUN_OAUTH_REDIRECT_URIS }
+    : undefined,
   // Straight to the stream: console.log's formatting and colour checks cost more than the line.
   accessLog: (line) => process.stdout.write(`${line}\n`),
 });

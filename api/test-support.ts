@@ -28,7 +28,11 @@ export function setup(extra: Partial<AppDeps> = {}) {
   let t = Date.parse('2026-01-15T08:00:00Z');
   const clock = { now: () => t, advance: (ms: number) => { t += ms; } };
   const logs: string[] = [];
-  const { app, sweep } = createApi({ db, spiKey: SPI_KEY, publicUrl: 'https://activator.test', now: clock.now, log: (l) => logs.push(l), ...extra });
+  // The sandbox (REQUIRE_VERIFIED_LINK=false) unless a test asks for the default: most tests walk
+  // the wizard from typed IDs; the proof rules have their own tests (services/owner-proof.test.ts).
+  const { app, sweep, links } = createApi({
+    db, spiKey: SPI_KEY, publicUrl: 'https://activator.test', now: clock.now, log: (l) => logs.push(l), requireVerifiedLink: false, ...extra,
+  });
   const repos = createRepositories(db);
 
   /**
@@ -100,5 +104,5 @@ export function setup(extra: Partial<AppDeps> = {}) {
     return { act: a, res: r };
   };
 
-  return { db, app, sweep, repos, clock, logs, fixture, spi, createInstance, call, start, lastCode, codeFor, registrationBody, register };
+  return { db, app, sweep, links, repos, clock, logs, fixture, spi, createInstance, call, start, lastCode, codeFor, registrationBody, register };
 }

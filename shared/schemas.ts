@@ -122,7 +122,15 @@ export const WorkspaceListItem = Workspace.extend({
 });
 export type WorkspaceListItem = z.infer<typeof WorkspaceListItem>;
 
-export const ActivationNext = z.enum(['register', 'bind-billing-account', 'workspace', 'done']);
+/**
+ * How an activation proved that the cloud account is its owner's: `marketplace` (the signed free
+ * login of Login Directly) or `alibaba-sign-in` (Sign in with Alibaba Cloud, OIDC).
+ */
+export const ProofMethod = z.enum(['marketplace', 'alibaba-sign-in']);
+export type ProofMethod = z.infer<typeof ProofMethod>;
+
+/** `prove`: the cloud account has no link yet and this API links only proved activations. */
+export const ActivationNext = z.enum(['prove', 'register', 'bind-billing-account', 'workspace', 'done']);
 export type ActivationNext = z.infer<typeof ActivationNext>;
 
 export const Activation = z.object({
@@ -143,8 +151,34 @@ export const Activation = z.object({
    * Optional only so answers of an older API still parse; this API always sends it.
    */
   next: ActivationNext.optional(),
+  /** How this activation proved the cloud account's owner; null: it did not (yet). */
+  proof: ProofMethod.nullable().optional(),
+  /**
+   * The proofs this activation can still make (empty once proved or past the Billing Center step):
+   * `alibaba-sign-in` only when the API is configured for it. With `next: 'prove'` one is needed;
+   * otherwise a proof lets the owner replace a link that was made without proof.
+   */
+  proofs: z.array(ProofMethod).optional(),
 });
 export type Activation = z.infer<typeof Activation>;
+
+/**
+ * `POST /activations/:id/alibaba-sign-in`: where Alibaba Cloud sends the browser back. One of the
+ * URIs the API allows (the extension's `https://<id>.chromiumapp.org/alibaba-sign-in` for
+ * launchWebAuthFlow, or the API's own `/activate/alibaba-sign-in/callback` for a browser tab).
+ */
+export const AlibabaSignInBody = z.strictObject({ redirectUri: z.url().max(512) });
+export type AlibabaSignInBody = z.infer<typeof AlibabaSignInBody>;
+
+export const AlibabaSignInResponse = z.object({
+  authorizationUrl: z.string(),
+  expiresInSeconds: z.number().int(),
+});
+export type AlibabaSignInResponse = z.infer<typeof AlibabaSignInResponse>;
+
+/** `POST /activations/:id/alibaba-sign-in/callback`: the whole URL the provider redirected to. */
+export const AlibabaSignInCallbackBody = z.strictObject({ callbackUrl: z.url().max(4096) });
+export type AlibabaSignInCallbackBody = z.infer<typeof AlibabaSignInCallbackBody>;
 
 export const StartActivationResponse = z.object({ activation: Activation, token: z.string() });
 export type StartActivationResponse = z.infer<typeof StartActivationResponse>;

@@ -19,6 +19,8 @@ export interface LandingData {
   instanceId: string;
   site: string;
   verified: boolean;
+  /** How the activation proved the cloud account's owner (add-only field of version 1); null: not proved. */
+  proof?: 'marketplace' | 'alibaba-sign-in' | null;
   /** ISO time after which the activation (and its token) no longer work. */
   expiresAt: string;
   /** The origin of this API, which the extension must already be configured to talk to. */
@@ -47,6 +49,7 @@ function scriptSafeJson(value: unknown): string {
 }
 
 export function renderLandingPage(d: LandingData, expired: boolean): string {
+  const proof = d.proof === undefined ? (d.verified ? 'marketplace' : null) : d.proof;
   const page = html`<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -63,7 +66,11 @@ export function renderLandingPage(d: LandingData, expired: boolean): string {
 <h1>观测云开通 · Activate Guance</h1>
 ${expired
     ? html`<p class="expired">这个开通链接已过期。请回到阿里云云市场“已购买的服务”，再次点击“免登”。<br><span class="lang">This activation link has expired. Go back to Purchased Services on the Alibaba Cloud Marketplace and click Login Directly again.</span></p>`
-    : html`<p>云市场已确认您的购买。Guance Activator 浏览器扩展会自动打开开通向导。<br><span class="lang">The marketplace confirmed your purchase. The Guance Activator browser extension opens the activation wizard by itself.</span></p>`}
+    : proof === 'marketplace'
+      ? html`<p>云市场已确认您的购买。Guance Activator 浏览器扩展会自动打开开通向导。<br><span class="lang">The marketplace confirmed your purchase. The Guance Activator browser extension opens the activation wizard by itself.</span></p>`
+      : proof === 'alibaba-sign-in'
+        ? html`<p>您已通过阿里云登录证明了账号归属。Guance Activator 浏览器扩展会自动打开开通向导。<br><span class="lang">You proved the account is yours by signing in with Alibaba Cloud. The Guance Activator browser extension opens the activation wizard by itself.</span></p>`
+        : html`<p>这个开通尚未证明购买归属：请通过阿里云登录，或在云市场“已购买的服务”中点击“免登”。<br><span class="lang">This activation has not proved the purchase is yours yet: sign in with Alibaba Cloud, or click Login Directly in the marketplace's Purchased Services.</span></p>`}
 <dl>
 <dt>阿里云账号 ID · Account ID</dt><dd>${d.accountId}</dd>
 <dt>商品实例 ID · Instance ID</dt><dd>${d.instanceId}</dd>

@@ -1,12 +1,15 @@
 import { Hono } from 'hono';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { setCookie } from 'hono/cookie';
 import {
-  BindBillingAccountBody, BindWorkspaceBody, CreateWorkspaceBody, RegistrationBody, SendCodeBody, StartActivationBody, UpdateActivationBody,
+  AlibabaSignInBody, AlibabaSignInCallbackBody, BindBillingAccountBody, BindWorkspaceBody, CreateWorkspaceBody, RegistrationBody, SendCodeBody, StartActivationBody, UpdateActivationBody,
 } from '../../shared/schemas';
 import type { AuditContext } from '../db/audit-context';
 import type { ActivationRecord } from '../db/repositories/activations';
 import { validate } from '../lib/validate';
+import { ApiError } from '../lib/errors';
+import { BROWSER_COOKIE, SIGN_IN_TTL_MS, WEB_CALLBACK_PATH, type AlibabaSignInService } from '../services/alibaba-sign-in';
 import type { ActivationService } from '../services/activations';
 
 /**
@@ -14,7 +17,15 @@ import type { ActivationService } from '../services/activations';
  * `audit` gives a request's audit context (its id, the clock), passed to every service call that writes.
  */
 export function activationRoutes(svc: ActivationService, audit: (c: Context) => AuditContext,
-  startLimit: MiddlewareHandler = async (_c, next) => next()) {
+  startLimit: MiddlewareHandler = async (_c, next) => next(),
+  opts: { signIn?: AlibabaSignInService; secureCookies?: boolean } = {}) {
+  const signIn = () => {
+    if (!opts.signIn) {
+      throw new ApiError('NOT_FOUND', 'Sign in with Alibaba Cloud is not configured on this API; use Login Directly in Purchased Services',
+        { proof: 'alibaba-sign-in', reason: 'not-configured' });
+    }
+    return opts.signIn;
+  };
   const auth = createMiddleware<{ Variables: { activation: ActivationRecord } }>(async (c, next) => {
     const header = c.req.header('Authorization');
     const token = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
@@ -37,5 +48,18 @@ export function activationRoutes(svc: ActivationService, audit: (c: Context) => 
     .post('/:id/workspaces', auth, validate('json', CreateWorkspaceBody), async (c) =>
       c.json({ activation: await svc.createWorkspace(c.var.activation, c.req.valid('json'), audit(c)) }, 201))
     .post('/:id/workspace-bindings', auth, validate('json', BindWorkspaceBody), (c) =>
-      c.json({ activation: svc.bindWorkspace(c.var.activation, c.req.valid('json').workspaceId, audit(c)) }, 200));
+      c.json({ activation: svc.bindWorkspace(c.var.activation, c.req.valid('json').workspaceId, audit(c)) }, 200))
+    // Sign in with Alibaba Cloud (services/alibaba-sign-in.ts): the URL to open, then the answer.
+    .post('/:id/alibaba-sign-in', auth, validate('json', AlibabaSignInBody), async (c) => {
+      const r = await signIn().begin(c.var.activation, c.req.valid('json').redirectUri);
+      if (r.browserCookie) {
+        // Ties the web callback to this browser (the page that asked is on this origin).
+        setCookie(c, BROWSER_COOKIE, r.browserCookie, {
+          httpOnly: true, sameSite: 'Lax', path: WEB_CALLBACK_PATH, maxAge: SIGN_IN_TTL_MS / 1000, secure: opts.secureCookies ?? false,
+        });
+      }
+      return c.json({ authorizationUrl: r.authorizationUrl, expiresInSeconds: r.expiresInSeconds }, 201);
+    })
+    .post('/:id/alibaba-sign-in/callback', auth, validate('json', AlibabaSignInCallbackBody), async (c) =>
+      c.json({ activation: await signIn().complete(c.req.valid('json').callbackUrl, audit(c), { act: c.var.activation }) }, 200));
 }

@@ -19,7 +19,7 @@ export function landingRoutes(deps: { repos: Repositories; activations: Activati
     const view = deps.activations.view(act);
     return c.html(renderLandingPage({
       version: 1, activationId: act.id, accountId: act.accountId, instanceId: act.instanceId, site: act.site,
-      verified: deps.lifecycle.isVerified(act.id), expiresAt: view.expiresAt, apiOrigin: deps.apiOrigin,
+      verified: view.proof != null || deps.lifecycle.isVerified(act.id), proof: view.proof ?? null, expiresAt: view.expiresAt, apiOrigin: deps.apiOrigin,
     }, deps.now() >= act.expiresAt), 200);
   });
 }

@@ -26,6 +26,13 @@ export interface RateLimitConfig {
   codeSendsPerActivation: WindowRule;
   /** Activations started from one client address. */
   activationStartsPerClient: WindowRule;
+  /**
+   * Asks to bind a Billing Center username, counted before the username is looked up, so the
+   * answer (and its 429) is the same whether the account exists or not.
+   */
+  bindAsksPerUsername: WindowRule;
+  /** Billing Center usernames one activation asks about, whatever they are (a prober's budget). */
+  bindAsksPerActivation: WindowRule;
   /** Wrong verification codes for one account (address). */
   wrongCodes: BackoffRule;
   /** Wrong passwords for one login. */
@@ -39,11 +46,13 @@ export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
   codeSendsPerAddress: { limit: 10, windowSeconds: 3600 },
   codeSendsPerActivation: { limit: 20, windowSeconds: 3600 },
   activationStartsPerClient: { limit: 30, windowSeconds: 3600 },
+  bindAsksPerUsername: { limit: 1, windowSeconds: 60 },
+  bindAsksPerActivation: { limit: 10, windowSeconds: 3600 },
   wrongCodes: { freeFailures: 5, baseDelaySeconds: 2, maxDelaySeconds: 900, resetAfterSeconds: 3600 },
   wrongPasswords: { freeFailures: 3, baseDelaySeconds: 2, maxDelaySeconds: 900, resetAfterSeconds: 3600 },
 };
 
-export type WindowBucket = 'codeSendsPerAddress' | 'codeSendsPerActivation' | 'activationStartsPerClient';
+export type WindowBucket = 'codeSendsPerAddress' | 'codeSendsPerActivation' | 'activationStartsPerClient' | 'bindAsksPerUsername' | 'bindAsksPerActivation';
 export type BackoffBucket = 'wrongCodes' | 'wrongPasswords';
 
 export type Decision = { ok: true } | { ok: false; retryAfterSeconds: number; bucket: string };
@@ -167,6 +176,8 @@ export class RateLimiter {
       this.config.codeSendsPerAddress.windowSeconds,
       this.config.codeSendsPerActivation.windowSeconds,
       this.config.activationStartsPerClient.windowSeconds,
+      this.config.bindAsksPerUsername.windowSeconds,
+      this.config.bindAsksPerActivation.windowSeconds,
     );
     const longestReset = Math.max(this.config.wrongCodes.resetAfterSeconds, this.config.wrongPasswords.resetAfterSeconds);
     this.sweepHits.run(now - longestWindow * 1000);

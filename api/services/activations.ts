@@ -1,5 +1,5 @@
 import type {
-  Activation, ActivationNext, ActivationState, BindBillingAccountBody, CreateWorkspaceBody, RegistrationBody, SendCodeBody,
+  Activation, ActivationNext, ActivationState, BindBillingAccountBody, CreateWorkspaceBody, ProofMethod, RegistrationBody, SendCodeBody,
   StartActivationBody, UpdateActivationBody, WorkspaceListItem,
 } from '../../shared/schemas';
 import { siteInfo } from '../../shared/sites';
@@ -8,12 +8,18 @@ import type { Repositories } from '../db/repositories';
 import type { ActivationRecord } from '../db/repositories/activations';
 import type { WorkspaceRecord } from '../db/repositories/workspaces';
 import { equalHex, hashPassword, newId, newToken, sha256 } from '../lib/crypto';
-import { ApiError } from '../lib/errors';
-import type { CodeService } from './codes';
+import { ApiError, tooManyRequests } from '../lib/errors';
+import type { MailMessage } from '../mail/mailer';
+import type { RateLimiter } from '../security/rate-limit';
+import { CODE_TTL_MS, RESEND_WAIT_MS, type CodeService } from './codes';
 import type { LifecycleService } from './lifecycle';
+import type { LinkService } from './links';
 
 export interface ActivationPolicy {
+  /** REQUIRE_VERIFIED_LINK: a cloud account's first link is made only by a proved activation. */
   requireVerifiedLink: boolean;
+  /** The proofs this API can take; `alibaba-sign-in` only when it is configured. */
+  proofs?: ProofMethod[];
 }
 
 export const ACTIVATION_TTL_MS = 24 * 60 * 60_000;
@@ -33,7 +39,15 @@ export class ActivationService {
     /** Freezes and releases; also explains to the user what to do about an instance that is not active. */
     private readonly lifecycle?: LifecycleService,
     private readonly policy: ActivationPolicy = { requireVerifiedLink: false },
+    /** Ends a link made without proof when the owner proves the cloud account. */
+    private readonly links?: LinkService,
+    /** Probes of Billing Center usernames count here before any lookup. */
+    private readonly limiter?: RateLimiter,
   ) {}
+
+  private get proofMethods(): ProofMethod[] {
+    return this.policy.proofs ?? ['marketplace'];
+  }
 
   /**
    * With `requireVerifiedLink`, a cloud account not linked yet can be linked only by an activation
@@ -44,8 +58,31 @@ export class ActivationService {
   private requireProofForNewLink(accountId: string, verified: boolean): void {
     if (!this.policy.requireVerifiedLink || verified || this.repos.accounts.linkedBillingAccountId(accountId)) return;
     throw new ApiError('VERIFICATION_REQUIRED',
-      'This Alibaba Cloud account is not linked to a Billing Center account yet. To link it, open Guance with ' +
-      'Login Directly in Marketplace › Purchased Services: that proves the purchase is yours.', { field: 'accountId' });
+      'This Alibaba Cloud account is not linked to a Billing Center account yet. To link it, prove the purchase is yours: ' +
+      (this.proofMethods.includes('alibaba-sign-in') ? 'sign in with Alibaba Cloud, or ' : '') +
+      'open Guance with Login Directly in Marketplace › Purchased Services.', { field: 'accountId', proofs: this.proofMethods });
+  }
+
+  /**
+   * Inside the caller's transaction: a proved activation ends a link of its cloud account that was
+   * made without proof (the owner takes the account back). Returns the mail to send after commit.
+   */
+  private supersedeFor(act: { id: string; accountId: string }, now: number): MailMessage[] {
+    return this.links?.supersedeUnproved(act.accountId, act.id, now).mail ?? [];
+  }
+
+  /**
+   * Records that `act` proved its cloud account's owner (Sign in with Alibaba Cloud); a link made
+   * without proof ends at once, so the owner continues to register or bind their own account.
+   */
+  prove(act: ActivationRecord, proof: ProofMethod, audit: AuditContext): Activation {
+    const mail = this.repos.tx(() => {
+      const now = this.now();
+      this.repos.activations.setProof(act.id, proof, now);
+      return act.state === 'needs-billing-account' ? this.supersedeFor(act, now) : [];
+    }, audit);
+    void this.links?.send(mail);
+    return this.reload(act.id);
   }
 
   /** Releases whatever finished its countdown before we read an instance's status. */
@@ -53,7 +90,11 @@ export class ActivationService {
     this.lifecycle?.sweep();
   }
 
-  start(body: StartActivationBody, audit: AuditContext, opts: { verified?: boolean } = {}): { activation: Activation; token: string } {
+  /**
+   * `opts.proof`: the activation is started by a proof (free login). Call inside the caller's
+   * transaction then; the mail about a superseded link goes out through `opts.mail`.
+   */
+  start(body: StartActivationBody, audit: AuditContext, opts: { proof?: ProofMethod; mail?: MailMessage[] } = {}): { activation: Activation; token: string } {
     this.sweep();
     const instance = this.repos.instances.get(body.instanceId);
     if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'The marketplace has not told us about this instance', { field: 'instanceId' });
@@ -64,17 +105,24 @@ export class ActivationService {
       throw this.lifecycle?.notActive(instance)
         ?? new ApiError('INSTANCE_NOT_ACTIVE', `This instance is ${instance.status}`, { field: 'instanceId', status: instance.status });
     }
-    // Said at the first step, not after the user typed a whole registration.
-    this.requireProofForNewLink(body.accountId, opts.verified ?? false);
+    // Without a proof the activation still starts: its `next` says `prove`, with the proofs on offer.
     const now = this.now();
     const token = newToken();
     const record = {
       id: newId('act'), tokenHash: sha256(token), accountId: body.accountId, instanceId: body.instanceId,
       site: body.site, expiresAt: now + ACTIVATION_TTL_MS,
     };
-    withAuditContext(audit, () => this.repos.activations.insert(record, now));
+    withAuditContext(audit, () => {
+      this.repos.activations.insert(record, now);
+      if (opts.proof) {
+        this.repos.activations.setProof(record.id, opts.proof, now);
+        opts.mail?.push(...this.supersedeFor(record, now));
+      }
+    });
+    // The hot path (typed IDs) builds the answer from what it wrote; a proof re-reads it.
     return {
-      activation: this.view({ ...record, state: 'needs-billing-account', billingAccountId: null, workspaceId: null }),
+      activation: opts.proof ? this.reload(record.id)
+        : this.view({ ...record, state: 'needs-billing-account', billingAccountId: null, workspaceId: null, proof: null }),
       token,
     };
   }
@@ -106,9 +154,15 @@ export class ActivationService {
       workspace: ws ? { id: ws.id, name: ws.name, site: ws.site, language: ws.language } : null,
       loginUrl: act.state === 'activated' && ws ? siteInfo(ws.site).loginUrl : null,
       expiresAt: new Date(act.expiresAt).toISOString(),
-      verified: act.verified ?? false,
+      verified: (act.proof ?? null) !== null || (act.verified ?? false),
       next: this.nextStep(act),
+      proof: act.proof ?? null,
+      proofs: !act.proof && act.state === 'needs-billing-account' ? this.proofMethods : [],
     };
+  }
+
+  private isProved(act: ActivationRecord): boolean {
+    return (act.proof ?? null) !== null || (act.verified ?? false);
   }
 
   /**
@@ -121,8 +175,24 @@ export class ActivationService {
         return 'done';
       case 'needs-workspace':
         return 'workspace';
-      case 'needs-billing-account':
-        return this.repos.accounts.linkedBillingAccountId(act.accountId) ? 'bind-billing-account' : 'register';
+      case 'needs-billing-account': {
+        const link = this.repos.links.live(act.accountId);
+        // A proved activation ends a link made without proof before it links anything.
+        if (link && (link.proof !== null || !this.isProved(act))) return 'bind-billing-account';
+        if (!this.isProved(act) && this.policy.requireVerifiedLink) return 'prove';
+        return 'register';
+      }
+    }
+  }
+
+  /**
+   * The activation's Billing Center link still holds: one that was superseded or unlinked since
+   * must not settle anything more through this cloud account.
+   */
+  private requireLinkHolds(act: ActivationRecord): void {
+    if (act.billingAccountId && this.repos.accounts.linkedBillingAccountId(act.accountId) !== act.billingAccountId) {
+      throw new ApiError('WRONG_STATE', 'The link between this Alibaba Cloud account and the Billing Center account has ended; start again',
+        { state: act.state, reason: 'link-ended' });
     }
   }
 
@@ -173,23 +243,48 @@ export class ActivationService {
     switch (body.purpose) {
       case 'register': {
         this.requireState(act, 'needs-billing-account');
-        const email = lower(body.email);
-        if (this.repos.accounts.billingByEmail(email) || this.repos.accounts.guanceByEmail(email)) {
-          throw new ApiError('EMAIL_TAKEN', 'This email address already has an account', { field: 'email' });
-        }
-        return this.codes.send('register', email, act.id);
+        // Whether the address is taken is said only after a valid code (registration): the code
+        // goes to the mailbox, so only its owner learns it.
+        if (this.nextStep(act) === 'prove') this.requireProofForNewLink(act.accountId, false);
+        return this.codes.send('register', lower(body.email), act.id, { accountId: act.accountId, instanceId: act.instanceId });
       }
-      case 'bind-billing-account': {
-        this.requireState(act, 'needs-billing-account');
-        const account = this.repos.accounts.billingByUsername(body.username);
-        if (!account) throw new ApiError('BILLING_ACCOUNT_NOT_FOUND', 'No Billing Center account has this username', { field: 'username' });
-        this.requireNotLinked(act, account.id);
-        return this.codes.send('bind-billing-account', account.email, act.id);
-      }
+      case 'bind-billing-account':
+        return this.sendBindCode(act, body.username);
       case 'guance-account':
         this.requireState(act, 'needs-workspace');
-        return this.codes.send('guance-account', lower(body.email), act.id);
+        this.requireLinkHolds(act);
+        return this.codes.send('guance-account', lower(body.email), act.id, { accountId: act.accountId, instanceId: act.instanceId });
     }
+  }
+
+  /**
+   * One answer, whatever the username: unknown, linked to another cloud account, or bindable
+   * ("if this account can be bound, a code was sent to its email"). The ask counts against the
+   * limits before the username is looked up, so even a 429 says nothing about it.
+   */
+  private async sendBindCode(act: ActivationRecord, username: string) {
+    this.requireState(act, 'needs-billing-account');
+    const limit = this.limiter?.consume(
+      { bucket: 'bindAsksPerUsername', key: `${act.id}\n${username.toLowerCase()}` },
+      { bucket: 'bindAsksPerActivation', key: act.id },
+    );
+    if (limit && !limit.ok) {
+      throw tooManyRequests('RATE_LIMITED', `Too many codes were asked for; ask again in ${limit.retryAfterSeconds} s`, limit.retryAfterSeconds);
+    }
+    const account = this.repos.accounts.billingByUsername(username);
+    const link = this.repos.links.live(act.accountId);
+    const bindable = account && (!link || link.billingAccountId === account.id || (link.proof === null && this.isProved(act)));
+    if (account && bindable) {
+      try {
+        await this.codes.send('bind-billing-account', account.email, act.id,
+          { accountId: act.accountId, instanceId: act.instanceId, username: account.username });
+      } catch (e) {
+        // A refusal here (a limit of that mailbox, a mail failure) would tell the account exists.
+        if (!(e instanceof ApiError)) throw e;
+        console.error(`bind code for activation ${act.id} not sent: ${e.code}`);
+      }
+    }
+    return { sentTo: username, expiresInSeconds: CODE_TTL_MS / 1000, resendInSeconds: RESEND_WAIT_MS / 1000 };
   }
 
   private requireFreeNames(kinds: ('billing' | 'guance')[], username: string, email: string): void {
@@ -207,15 +302,19 @@ export class ActivationService {
   async register(act: ActivationRecord, body: RegistrationBody, audit: AuditContext): Promise<Activation> {
     this.requireState(act, 'needs-billing-account');
     this.requireActiveInstance(act);
-    this.requireNotLinked(act);
-    this.requireProofForNewLink(act.accountId, act.verified ?? false);
+    const proved = this.isProved(act);
+    if (!(proved && this.repos.links.live(act.accountId)?.proof === null)) this.requireNotLinked(act);
+    this.requireProofForNewLink(act.accountId, proved);
     const email = lower(body.email);
+    // Names are checked only after a valid code: a stranger cannot probe which ones exist.
+    const code = this.codes.check('register', email, body.code, act.id);
     this.requireFreeNames(['billing', 'guance'], body.username, email);
-    const code = this.codes.check('register', email, body.code);
     const passwordHash = await hashPassword(body.password);
-    this.repos.tx(() => {
+    const mail = this.repos.tx(() => {
       const now = this.now();
       this.codes.consume(code);
+      const superseded = proved ? this.supersedeFor(act, now) : [];
+      this.requireNotLinked(act);
       const guance = { id: newId('ga'), username: body.username, email, passwordHash, phone: body.phone ?? null };
       const billing = {
         id: newId('ba'), username: body.username, email, passwordHash, phone: body.phone ?? null,
@@ -223,10 +322,12 @@ export class ActivationService {
       };
       this.repos.accounts.insertGuance(guance, now);
       this.repos.accounts.insertBilling(billing, now);
-      this.repos.accounts.insertLink(act.accountId, billing.id, now);
+      this.repos.accounts.insertLink(act.accountId, billing.id, now, act.proof ?? (proved ? 'marketplace' : null));
       const ws = this.createAndSettle(act, billing.id, guance.id, body.workspace.name, body.workspace.language, now);
       this.advance(act, 'needs-billing-account', 'activated', { billingAccountId: billing.id, workspaceId: ws.id });
+      return superseded;
     }, audit);
+    void this.links?.send(mail);
     return this.reload(act.id);
   }
 
@@ -241,24 +342,47 @@ export class ActivationService {
   bindBillingAccount(act: ActivationRecord, body: BindBillingAccountBody, audit: AuditContext): Activation {
     this.requireState(act, 'needs-billing-account');
     this.requireActiveInstance(act);
+    // Unknown usernames, and accounts no code was sent for, get the same refusal as a wrong code;
+    // wrong tries count per username before anything is looked up.
+    const key = `bind:${body.username.toLowerCase()}`;
+    const wait = this.limiter?.check('wrongCodes', key);
+    if (wait && !wait.ok) {
+      throw tooManyRequests('TOO_MANY_ATTEMPTS', `Too many wrong codes; try again in ${wait.retryAfterSeconds} s`, wait.retryAfterSeconds, { field: 'code' });
+    }
+    const refuse = () => {
+      this.limiter?.fail('wrongCodes', key);
+      return new ApiError('CODE_INVALID', 'This code is not right, or no code was sent for this username; ask for a new one', { field: 'code' });
+    };
     const account = this.repos.accounts.billingByUsername(body.username);
-    if (!account) throw new ApiError('BILLING_ACCOUNT_NOT_FOUND', 'No Billing Center account has this username', { field: 'username' });
-    this.requireNotLinked(act, account.id);
-    this.requireProofForNewLink(act.accountId, act.verified ?? false);
-    const code = this.codes.check('bind-billing-account', account.email, body.code);
-    this.repos.tx(() => {
+    if (!account) throw refuse();
+    let code;
+    try {
+      code = this.codes.check('bind-billing-account', account.email, body.code, act.id);
+    } catch (e) {
+      if (e instanceof ApiError && ['CODE_INVALID', 'CODE_EXPIRED', 'TOO_MANY_ATTEMPTS'].includes(e.code) && e.headers === undefined) throw refuse();
+      throw e;
+    }
+    this.limiter?.succeed('wrongCodes', key);
+    // From here the Billing Center account's owner is at the keyboard (their mailbox's code).
+    const proved = this.isProved(act);
+    const mail = this.repos.tx(() => {
       const now = this.now();
       this.codes.consume(code);
+      const superseded = proved && this.repos.links.live(act.accountId)?.billingAccountId !== account.id ? this.supersedeFor(act, now) : [];
+      this.requireNotLinked(act, account.id);
+      this.requireProofForNewLink(act.accountId, proved);
       const linked = this.repos.accounts.linkedBillingAccountId(act.accountId);
-      if (linked === undefined) this.repos.accounts.insertLink(act.accountId, account.id, now);
-      else if (linked !== account.id) this.requireNotLinked(act, account.id);
+      if (linked === undefined) this.repos.accounts.insertLink(act.accountId, account.id, now, act.proof ?? (proved ? 'marketplace' : null));
       this.advance(act, 'needs-billing-account', 'needs-workspace', { billingAccountId: account.id });
+      return superseded;
     }, audit);
+    void this.links?.send(mail);
     return this.reload(act.id);
   }
 
   listWorkspaces(act: ActivationRecord): { workspaces: WorkspaceListItem[] } {
     this.requireState(act, 'needs-workspace', 'activated');
+    this.requireLinkHolds(act);
     this.sweep();
     const list = this.repos.workspaces.ofBillingAccount(act.billingAccountId!);
     // A workspace whose paying instance expired is frozen for the 14-day countdown and still
@@ -282,6 +406,7 @@ export class ActivationService {
   async createWorkspace(act: ActivationRecord, body: CreateWorkspaceBody, audit: AuditContext): Promise<Activation> {
     this.requireState(act, 'needs-workspace');
     this.requireActiveInstance(act);
+    this.requireLinkHolds(act);
     const ga = body.guanceAccount;
     const email = lower(ga.email);
     let ownerId: string;
@@ -294,13 +419,14 @@ export class ActivationService {
       this.requireFreeNames(['guance'], ga.username, email);
       ownerId = newId('ga');
     }
-    const code = this.codes.check('guance-account', email, ga.code);
+    const code = this.codes.check('guance-account', email, ga.code, act.id);
     if (ga.kind === 'new') {
       newAccount = { id: ownerId, username: ga.username, email, passwordHash: await hashPassword(ga.password), phone: ga.phone ?? null };
     }
     this.repos.tx(() => {
       const now = this.now();
       this.codes.consume(code);
+      this.requireLinkHolds(act);
       if (newAccount) this.repos.accounts.insertGuance(newAccount, now);
       const ws = this.createAndSettle(act, act.billingAccountId!, ownerId, body.name, body.language, now);
       this.advance(act, 'needs-workspace', 'activated', { workspaceId: ws.id });
@@ -311,11 +437,13 @@ export class ActivationService {
   bindWorkspace(act: ActivationRecord, workspaceId: string, audit: AuditContext): Activation {
     this.requireState(act, 'needs-workspace');
     this.requireActiveInstance(act);
+    this.requireLinkHolds(act);
     const ws = this.repos.workspaces.get(workspaceId);
     if (!ws || ws.billingAccountId !== act.billingAccountId) {
       throw new ApiError('WORKSPACE_NOT_FOUND', 'The bound Billing Center account has no such workspace', { field: 'workspaceId' });
     }
     this.repos.tx(() => {
+      this.requireLinkHolds(act);
       const live = this.repos.workspaces.liveSettlement(ws.id);
       if (live) {
         const frozen = this.repos.instances.get(live.instanceId)?.status === 'expired';

@@ -3,7 +3,7 @@ import type { CodeRecord } from '../db/repositories/codes';
 import type { Repositories } from '../db/repositories';
 import { equalHex, hashCode, newCode } from '../lib/crypto';
 import { ApiError, tooManyRequests } from '../lib/errors';
-import { codeMessage, maskEmail } from '../mail/messages';
+import { codeMessage, maskEmail, type CodeContext } from '../mail/messages';
 import type { Mailer } from '../mail/mailer';
 import type { RateLimiter } from '../security/rate-limit';
 
@@ -21,7 +21,8 @@ export class CodeService {
     private readonly limiter?: RateLimiter,
   ) {}
 
-  async send(purpose: CodePurpose, address: string, activationId: string) {
+  /** `context`: what the code will bind, named in the mail so its reader knows what they confirm. */
+  async send(purpose: CodePurpose, address: string, activationId: string, context?: CodeContext) {
     const now = this.now();
     const live = this.repos.codes.get(purpose, address);
     if (live && now < live.sentAt + RESEND_WAIT_MS) {
@@ -42,7 +43,7 @@ export class CodeService {
     const record = { purpose, address, codeHash: hashCode(this.secret, purpose, address, code), sentAt: now, expiresAt: now + CODE_TTL_MS };
     this.repos.codes.put({ ...record, activationId });
     try {
-      await this.mailer.send(codeMessage(address, purpose, code, CODE_TTL_MS / 60_000));
+      await this.mailer.send(codeMessage(address, purpose, code, CODE_TTL_MS / 60_000, context));
     } catch (e) {
       // Undelivered: forget the code so the user may ask again at once.
       this.repos.codes.remove({ ...record, failedTries: 0 });
@@ -55,10 +56,11 @@ export class CodeService {
   /**
    * Checks a code without using it up (a wrong one counts against the limit). Call `consume` inside
    * the transaction that acts on it, so a refusal later in that transaction leaves the code usable.
+   * A code works only for the activation that asked for it (`activationId`).
    */
-  check(purpose: CodePurpose, address: string, code: string): CodeRecord {
+  check(purpose: CodePurpose, address: string, code: string, activationId: string): CodeRecord {
     const rec = this.repos.codes.get(purpose, address);
-    if (!rec) {
+    if (!rec || rec.activationId !== activationId) {
       throw new ApiError('CODE_INVALID', 'No code is waiting for this address; ask for one', { field: 'code', reason: 'no-code' });
     }
     // Wrong codes for this address, over every code it was sent: each one past the first few

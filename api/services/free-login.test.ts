@@ -33,7 +33,7 @@ describe('free login (verify)', () => {
     expect(html).toContain(`<meta name="guance-activator-activation" content="${id}">`);
     const json = /<script type="application\/json" id="guance-activator-landing">(.*?)<\/script>/.exec(html)![1]!;
     expect(JSON.parse(json)).toEqual({
-      version: 1, activationId: id, accountId: '1234567890123456', instanceId: '7001', site: 'cn1', verified: true,
+      version: 1, activationId: id, accountId: '1234567890123456', instanceId: '7001', site: 'cn1', verified: true, proof: 'marketplace',
       expiresAt: view.body.activation.expiresAt, apiOrigin: 'https://activator.test',
     });
     expect(html).toContain('1234567890123456');

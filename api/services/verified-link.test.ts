@@ -21,15 +21,19 @@ async function freeLogin(s: S, instanceId: string) {
 const count = (s: S, table: string) => (s.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('REQUIRE_VERIFIED_LINK', () => {
-  it('refuses to start from typed IDs on an account that has no link yet, and says how to prove the purchase', async () => {
+  // Issue 9 changed this: typed IDs start an activation (201) that says a proof is needed, and
+  // which proofs there are, instead of a 403 at the first step; no code is sent until it is proved.
+  it('starts from typed IDs on an account that has no link yet, and says a proof is needed and which', async () => {
     const s = setup({ requireVerifiedLink: true });
     await s.createInstance('1234567890123456', '8001');
-    const before = count(s, 'activations');
     const r = await s.call('POST', '/activations', { accountId: '1234567890123456', instanceId: '8001', site: 'cn1' });
-    expect(r.status).toBe(403);
-    expect(r.body.error.code).toBe('VERIFICATION_REQUIRED');
-    expect(r.body.error.message).toMatch(/Login Directly/);
-    expect(count(s, 'activations')).toBe(before);
+    expect(r.status).toBe(201);
+    expect(r.body.activation).toMatchObject({ next: 'prove', proof: null, proofs: ['marketplace'], verified: false });
+    const call = (m: string, sub: string, body?: unknown) => s.call(m, `/activations/${r.body.activation.id}${sub}`, body, r.body.token);
+    const send = await call('POST', '/verification-codes', { purpose: 'register', email: 'typed@example.com' });
+    expect(send).toMatchObject({ status: 403, body: { error: { code: 'VERIFICATION_REQUIRED', details: { proofs: ['marketplace'] } } } });
+    expect(send.body.error.message).toMatch(/Login Directly/);
+    expect(s.repos.outbox.to('typed@example.com')).toEqual([]);
   });
 
   it('lets a verified activation register and link; afterwards typed IDs may start and bind with the owner’s code', async () => {

@@ -1,3 +1,4 @@
+import type { ProofMethod } from '../../../shared/schemas';
 import type { Db } from '../connection';
 import { mapUniqueViolation } from '../constraints';
 
@@ -45,7 +46,7 @@ export class AccountRepository {
       linkOf: db.prepare<[string], { billing_account_id: string }>(
         'SELECT billing_account_id FROM cloud_account_links WHERE account_id = ?',
       ),
-      insertLink: db.prepare('INSERT INTO cloud_account_links (account_id, billing_account_id, linked_at) VALUES (?, ?, ?)'),
+      insertLink: db.prepare('INSERT INTO cloud_account_links (account_id, billing_account_id, linked_at, proof) VALUES (?, ?, ?, ?)'),
     };
   }
 
@@ -70,8 +71,11 @@ export class AccountRepository {
     return this.s.linkOf.get(accountId)?.billing_account_id;
   }
 
-  /** 409 CLOUD_ACCOUNT_LINKED_ELSEWHERE when the cloud account already has a link. */
-  insertLink(accountId: string, billingAccountId: string, now: number): void {
-    mapUniqueViolation(() => this.s.insertLink.run(accountId, billingAccountId, now));
+  /**
+   * 409 CLOUD_ACCOUNT_LINKED_ELSEWHERE when the cloud account already has a link. `proof`: how the
+   * activation making it proved the cloud account's owner (null: it did not).
+   */
+  insertLink(accountId: string, billingAccountId: string, now: number, proof: ProofMethod | null = null): void {
+    mapUniqueViolation(() => this.s.insertLink.run(accountId, billingAccountId, now, proof));
   }
 }

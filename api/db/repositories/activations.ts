@@ -1,4 +1,4 @@
-import type { ActivationState } from '../../../shared/schemas';
+import type { ActivationState, ProofMethod } from '../../../shared/schemas';
 import type { SiteCode } from '../../../shared/sites';
 import type { Db } from '../connection';
 
@@ -14,16 +14,18 @@ export interface ActivationRecord {
   expiresAt: number;
   /** Started by the marketplace's free login (migration 002). */
   verified?: boolean;
+  /** How the activation proved the cloud account's owner (migration 004); null: not proved. */
+  proof?: ProofMethod | null;
 }
 
 interface Row {
   id: string; token_hash: string; account_id: string; instance_id: string; site: SiteCode; state: ActivationState;
-  billing_account_id: string | null; workspace_id: string | null; expires_at: number; verified: number;
+  billing_account_id: string | null; workspace_id: string | null; expires_at: number; verified: number; proof: ProofMethod | null;
 }
 const toRecord = (r: Row): ActivationRecord => ({
   id: r.id, tokenHash: r.token_hash, accountId: r.account_id, instanceId: r.instance_id, site: r.site, state: r.state,
   billingAccountId: r.billing_account_id, workspaceId: r.workspace_id, expiresAt: r.expires_at,
-  verified: r.verified === 1,
+  verified: r.verified === 1, proof: r.proof,
 });
 
 export class ActivationRepository {
@@ -32,7 +34,7 @@ export class ActivationRepository {
   constructor(db: Db) {
     this.s = {
       byId: db.prepare<[string], Row>(
-        `SELECT id, token_hash, account_id, instance_id, site, state, billing_account_id, workspace_id, expires_at, verified
+        `SELECT id, token_hash, account_id, instance_id, site, state, billing_account_id, workspace_id, expires_at, verified, proof
            FROM activations WHERE id = ?`,
       ),
       insert: db.prepare(
@@ -44,6 +46,8 @@ export class ActivationRepository {
         `UPDATE activations SET site = @site, updated_at = @now
          WHERE id = @id AND state IN ('needs-billing-account', 'needs-workspace') AND workspace_id IS NULL`,
       ),
+      // Set once: a proof, once made, is what the activation is.
+      setProof: db.prepare('UPDATE activations SET proof = @proof, verified = 1, updated_at = @now WHERE id = @id AND proof IS NULL'),
       // The state guard makes a step apply once even if two requests of one activation race.
       advance: db.prepare(
         `UPDATE activations SET state = @to, billing_account_id = coalesce(@billingAccountId, billing_account_id),
@@ -57,6 +61,11 @@ export class ActivationRepository {
 
   insert(a: Omit<ActivationRecord, 'state' | 'billingAccountId' | 'workspaceId'>, now: number): void {
     this.s.insert.run({ ...a, now });
+  }
+
+  /** Records how the activation proved the cloud account's owner; false when it had a proof already. */
+  setProof(id: string, proof: ProofMethod, now: number): boolean {
+    return this.s.setProof.run({ id, proof, now }).changes === 1;
   }
 
   /** Sets the site for a workspace yet to be created; false once a workspace is bound. */

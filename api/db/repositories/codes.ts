@@ -8,9 +8,11 @@ export interface CodeRecord {
   sentAt: number;
   expiresAt: number;
   failedTries: number;
+  /** The activation that asked for it: only that one may use it. */
+  activationId?: string | null;
 }
 
-interface Row { purpose: CodePurpose; address: string; code_hash: string; sent_at: number; expires_at: number; failed_tries: number }
+interface Row { purpose: CodePurpose; address: string; code_hash: string; sent_at: number; expires_at: number; failed_tries: number; activation_id: string | null }
 
 /** Verification codes: one row per (purpose, address); a new code replaces the old one. */
 export class CodeRepository {
@@ -19,7 +21,7 @@ export class CodeRepository {
   constructor(db: Db) {
     this.s = {
       get: db.prepare<[string, string], Row>(
-        'SELECT purpose, address, code_hash, sent_at, expires_at, failed_tries FROM verification_codes WHERE purpose = ? AND address = ?',
+        'SELECT purpose, address, code_hash, sent_at, expires_at, failed_tries, activation_id FROM verification_codes WHERE purpose = ? AND address = ?',
       ),
       upsert: db.prepare(
         `INSERT INTO verification_codes (purpose, address, code_hash, activation_id, sent_at, expires_at, failed_tries)
@@ -36,7 +38,7 @@ export class CodeRepository {
     const r = this.s.get.get(purpose, address);
     return r && {
       purpose: r.purpose, address: r.address, codeHash: r.code_hash, sentAt: r.sent_at,
-      expiresAt: r.expires_at, failedTries: r.failed_tries,
+      expiresAt: r.expires_at, failedTries: r.failed_tries, activationId: r.activation_id,
     };
   }
 

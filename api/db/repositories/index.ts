@@ -4,7 +4,9 @@ import { AccountRepository } from './accounts';
 import { ActivationRepository } from './activations';
 import { CodeRepository } from './codes';
 import { InstanceRepository } from './instances';
+import { LinkRepository } from './links';
 import { OutboxRepository } from './outbox';
+import { SignInRepository } from './sign-ins';
 import { WorkspaceRepository } from './workspaces';
 
 export type Repositories = ReturnType<typeof createRepositories>;
@@ -21,6 +23,8 @@ export function createRepositories(db: Db) {
     activations: new ActivationRepository(db),
     codes: new CodeRepository(db),
     instances: new InstanceRepository(db),
+    links: new LinkRepository(db),
+    signIns: new SignInRepository(db),
     outbox: new OutboxRepository(db),
     workspaces: new WorkspaceRepository(db),
     tx: <T>(fn: () => NotAsync<T>, audit?: AuditContext): NotAsync<T> => {
