@@ -1,9 +1,11 @@
 // Schemas shared by the API (validation) and the extension (form validation, typed client).
 import { z } from 'zod';
+import { cleanId } from './ids';
 import { SITE_CODES } from './sites';
 
-export const AccountId = z.string().regex(/^\d{16}$/, 'An Alibaba Cloud account ID is exactly 16 digits');
-export const InstanceId = z.string().regex(/^\d{1,20}$/, 'An instance ID is 1 to 20 digits');
+// Cleaned first (shared/ids.ts): an ID pasted with spaces or typed in full-width digits is the same ID.
+export const AccountId = z.string().overwrite(cleanId).regex(/^\d{16}$/, 'An Alibaba Cloud account ID is exactly 16 digits');
+export const InstanceId = z.string().overwrite(cleanId).regex(/^\d{1,20}$/, 'An instance ID is 1 to 20 digits');
 export const SiteCodeSchema = z.enum(SITE_CODES);
 export const Language = z.enum(['zh', 'en']);
 export const Username = z
