@@ -1,6 +1,6 @@
 import type {
-  Activation, ActivationNext, ActivationState, BindBillingAccountBody, CreateWorkspaceBody, RegistrationBody, SendCodeBody,
-  StartActivationBody, UpdateActivationBody, WorkspaceListItem,
+  Activation, ActivationNext, ActivationPath, ActivationState, BindBillingAccountBody, CheckCodeBody, CreateWorkspaceBody,
+  RegistrationBody, ReturningSummary, SendCodeBody, StartActivationBody, UpdateActivationBody, WorkspaceListItem,
 } from '../../shared/schemas';
 import { siteInfo } from '../../shared/sites';
 import { withAuditContext, type AuditContext } from '../db/audit-context';
@@ -8,7 +8,8 @@ import type { Repositories } from '../db/repositories';
 import type { ActivationRecord } from '../db/repositories/activations';
 import type { WorkspaceRecord } from '../db/repositories/workspaces';
 import { equalHex, hashPassword, newId, newToken, sha256 } from '../lib/crypto';
-import { ApiError } from '../lib/errors';
+import { ApiError, fieldError } from '../lib/errors';
+import { maskEmail } from '../mail/messages';
 import type { CodeService } from './codes';
 import type { LifecycleService } from './lifecycle';
 
@@ -43,9 +44,9 @@ export class ActivationService {
    */
   private requireProofForNewLink(accountId: string, verified: boolean): void {
     if (!this.policy.requireVerifiedLink || verified || this.repos.accounts.linkedBillingAccountId(accountId)) return;
-    throw new ApiError('VERIFICATION_REQUIRED',
+    throw fieldError('VERIFICATION_REQUIRED', 'accountId',
       'This Alibaba Cloud account is not linked to a Billing Center account yet. To link it, open Guance with ' +
-      'Login Directly in Marketplace › Purchased Services: that proves the purchase is yours.', { field: 'accountId' });
+      'Login Directly in Marketplace › Purchased Services: that proves the purchase is yours.');
   }
 
   /** Releases whatever finished its countdown before we read an instance's status. */
@@ -56,13 +57,13 @@ export class ActivationService {
   start(body: StartActivationBody, audit: AuditContext, opts: { verified?: boolean } = {}): { activation: Activation; token: string } {
     this.sweep();
     const instance = this.repos.instances.get(body.instanceId);
-    if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'The marketplace has not told us about this instance', { field: 'instanceId' });
+    if (!instance) throw fieldError('INSTANCE_NOT_FOUND', 'instanceId', 'The marketplace has not told us about this instance');
     if (instance.accountId !== body.accountId) {
-      throw new ApiError('INSTANCE_ACCOUNT_MISMATCH', 'This instance belongs to another Alibaba Cloud account', { field: 'instanceId' });
+      throw fieldError('INSTANCE_ACCOUNT_MISMATCH', 'instanceId', 'This instance belongs to another Alibaba Cloud account');
     }
     if (instance.status !== 'active') {
       throw this.lifecycle?.notActive(instance)
-        ?? new ApiError('INSTANCE_NOT_ACTIVE', `This instance is ${instance.status}`, { field: 'instanceId', status: instance.status });
+        ?? fieldError('INSTANCE_NOT_ACTIVE', 'instanceId', `This instance is ${instance.status}`, { status: instance.status });
     }
     // Said at the first step, not after the user typed a whole registration.
     this.requireProofForNewLink(body.accountId, opts.verified ?? false);
@@ -94,6 +95,7 @@ export class ActivationService {
   }
 
   view(act: ActivationRecord): Activation {
+    const returning = this.isReturning(act);
     const billing = act.billingAccountId ? this.repos.accounts.billingById(act.billingAccountId) : undefined;
     const ws = act.workspaceId ? this.repos.workspaces.get(act.workspaceId) : undefined;
     return {
@@ -107,8 +109,98 @@ export class ActivationService {
       loginUrl: act.state === 'activated' && ws ? siteInfo(ws.site).loginUrl : null,
       expiresAt: new Date(act.expiresAt).toISOString(),
       verified: act.verified ?? false,
-      next: this.nextStep(act),
+      next: returning ? 'returning' : this.nextStep(act),
+      paths: this.pathsOf(act, returning),
+      returning: returning ? this.returningSummary(act) : null,
     };
+  }
+
+  /**
+   * A returning buyer: this activation has bound nothing yet, but its instance pays for a workspace
+   * already (activated earlier, from free login or the IDs). Such a buyer wants in, not a second
+   * binding; another workspace is bound only when asked for (`anotherWorkspace`).
+   */
+  private isReturning(act: ActivationRecord): boolean {
+    return act.state !== 'activated' && this.repos.workspaces.instanceSettlesAny(act.instanceId);
+  }
+
+  /**
+   * What is bound, for the owner only: anyone may know the two IDs, so an activation that did not
+   * prove the purchase learns that it is activated and nothing about by whom or where.
+   */
+  private returningSummary(act: ActivationRecord): ReturningSummary | null {
+    if (!(act.verified ?? false)) return null;
+    const workspaces = this.repos.workspaces.settledByInstance(act.instanceId).map((w) => ({
+      id: w.id, name: w.name, site: w.site, language: w.language, loginUrl: siteInfo(w.site).loginUrl,
+      billingAccount: { username: w.billingUsername },
+      guanceAccount: { username: w.ownerUsername, email: maskEmail(w.ownerEmail) },
+    }));
+    return workspaces.length > 0 ? { workspaces } : null;
+  }
+
+  /** The steps the API would accept now, so a client offers no path that is bound to fail later. */
+  private pathsOf(act: ActivationRecord, returning: boolean): ActivationPath[] {
+    const proved = act.verified ?? false;
+    switch (act.state) {
+      case 'activated':
+        return [];
+      case 'needs-workspace':
+        return returning && !proved ? [] : ['create-workspace', 'bind-workspace'];
+      case 'needs-billing-account':
+        if (returning) return proved ? ['bind-billing-account'] : [];
+        if (this.repos.accounts.linkedBillingAccountId(act.accountId)) return ['bind-billing-account'];
+        if (this.policy.requireVerifiedLink && !proved) return [];
+        return ['register', 'bind-billing-account'];
+    }
+  }
+
+  /** An activated purchase goes further only with proof that it is the owner's. */
+  private requireProvedIfReturning(act: ActivationRecord): void {
+    if (act.verified || !this.repos.workspaces.instanceSettlesAny(act.instanceId)) return;
+    throw fieldError('VERIFICATION_REQUIRED', 'instanceId',
+      'This purchase is already activated. To continue, prove it is yours: open Guance with Login Directly ' +
+      'in Marketplace › Purchased Services.', { reason: 'already-activated' });
+  }
+
+  /**
+   * Also inside the transaction that would settle a workspace: an instance that pays for one
+   * already pays for another only when the request says so, and only for an activation that proved it.
+   */
+  private requireNotReturning(act: ActivationRecord, anotherWorkspace: boolean): void {
+    if (!this.repos.workspaces.instanceSettlesAny(act.instanceId)) return;
+    const proved = act.verified ?? false;
+    if (!anotherWorkspace) {
+      throw fieldError('ALREADY_ACTIVATED', 'instanceId', proved
+        ? 'This purchase already pays for a workspace. To have it pay for another one too, ask for that explicitly (anotherWorkspace).'
+        : 'This purchase is already activated. To continue, prove it is yours: open Guance with Login Directly ' +
+          'in Marketplace › Purchased Services.');
+    }
+    this.requireProvedIfReturning(act);
+  }
+
+  /**
+   * Checks a code where it is typed, without using it: the lookups and refusals of the step that
+   * will use it, and a wrong code counts like a wrong code there (CodeService.check).
+   */
+  checkCode(act: ActivationRecord, body: CheckCodeBody): void {
+    switch (body.purpose) {
+      case 'register':
+        this.requireState(act, 'needs-billing-account');
+        this.requireProvedIfReturning(act);
+        this.codes.check('register', lower(body.email), body.code);
+        return;
+      case 'bind-billing-account': {
+        this.requireState(act, 'needs-billing-account');
+        this.requireProvedIfReturning(act);
+        const account = this.repos.accounts.billingByUsername(body.username);
+        if (!account) throw new ApiError('BILLING_ACCOUNT_NOT_FOUND', 'No Billing Center account has this username', { field: 'username' });
+        this.codes.check('bind-billing-account', account.email, body.code);
+        return;
+      }
+      case 'guance-account':
+        this.requireState(act, 'needs-workspace');
+        this.codes.check('guance-account', lower(body.email), body.code);
+    }
   }
 
   /**
@@ -142,14 +234,14 @@ export class ActivationService {
     const instance = this.repos.instances.get(act.instanceId);
     if (instance && instance.status !== 'active' && this.lifecycle) throw this.lifecycle.notActive(instance);
     if (!instance || instance.status !== 'active') {
-      throw new ApiError('INSTANCE_NOT_ACTIVE', `This instance is ${instance?.status ?? 'gone'}`, { status: instance?.status });
+      throw fieldError('INSTANCE_NOT_ACTIVE', 'instanceId', `This instance is ${instance?.status ?? 'gone'}`, { status: instance?.status });
     }
   }
 
   private requireNotLinked(act: ActivationRecord, unlessTo?: string): void {
     const linked = this.repos.accounts.linkedBillingAccountId(act.accountId);
     if (linked && linked !== unlessTo) {
-      throw new ApiError('CLOUD_ACCOUNT_LINKED_ELSEWHERE',
+      throw fieldError('CLOUD_ACCOUNT_LINKED_ELSEWHERE', 'accountId',
         'This Alibaba Cloud account is already linked to a Billing Center account: bind that one');
     }
   }
@@ -173,6 +265,7 @@ export class ActivationService {
     switch (body.purpose) {
       case 'register': {
         this.requireState(act, 'needs-billing-account');
+        this.requireProvedIfReturning(act);
         const email = lower(body.email);
         if (this.repos.accounts.billingByEmail(email) || this.repos.accounts.guanceByEmail(email)) {
           throw new ApiError('EMAIL_TAKEN', 'This email address already has an account', { field: 'email' });
@@ -181,6 +274,7 @@ export class ActivationService {
       }
       case 'bind-billing-account': {
         this.requireState(act, 'needs-billing-account');
+        this.requireProvedIfReturning(act);
         const account = this.repos.accounts.billingByUsername(body.username);
         if (!account) throw new ApiError('BILLING_ACCOUNT_NOT_FOUND', 'No Billing Center account has this username', { field: 'username' });
         this.requireNotLinked(act, account.id);
@@ -188,6 +282,7 @@ export class ActivationService {
       }
       case 'guance-account':
         this.requireState(act, 'needs-workspace');
+        this.requireProvedIfReturning(act);
         return this.codes.send('guance-account', lower(body.email), act.id);
     }
   }
@@ -207,6 +302,8 @@ export class ActivationService {
   async register(act: ActivationRecord, body: RegistrationBody, audit: AuditContext): Promise<Activation> {
     this.requireState(act, 'needs-billing-account');
     this.requireActiveInstance(act);
+    // Registering binds a new workspace at once: never for a purchase that pays for one already.
+    this.requireNotReturning(act, false);
     this.requireNotLinked(act);
     this.requireProofForNewLink(act.accountId, act.verified ?? false);
     const email = lower(body.email);
@@ -215,6 +312,7 @@ export class ActivationService {
     const passwordHash = await hashPassword(body.password);
     this.repos.tx(() => {
       const now = this.now();
+      this.requireNotReturning(act, false);
       this.codes.consume(code);
       const guance = { id: newId('ga'), username: body.username, email, passwordHash, phone: body.phone ?? null };
       const billing = {
@@ -241,6 +339,7 @@ export class ActivationService {
   bindBillingAccount(act: ActivationRecord, body: BindBillingAccountBody, audit: AuditContext): Activation {
     this.requireState(act, 'needs-billing-account');
     this.requireActiveInstance(act);
+    this.requireProvedIfReturning(act);
     const account = this.repos.accounts.billingByUsername(body.username);
     if (!account) throw new ApiError('BILLING_ACCOUNT_NOT_FOUND', 'No Billing Center account has this username', { field: 'username' });
     this.requireNotLinked(act, account.id);
@@ -282,6 +381,7 @@ export class ActivationService {
   async createWorkspace(act: ActivationRecord, body: CreateWorkspaceBody, audit: AuditContext): Promise<Activation> {
     this.requireState(act, 'needs-workspace');
     this.requireActiveInstance(act);
+    this.requireNotReturning(act, body.anotherWorkspace ?? false);
     const ga = body.guanceAccount;
     const email = lower(ga.email);
     let ownerId: string;
@@ -300,6 +400,8 @@ export class ActivationService {
     }
     this.repos.tx(() => {
       const now = this.now();
+      // Again inside the transaction: another activation of this instance may have bound one meanwhile.
+      this.requireNotReturning(act, body.anotherWorkspace ?? false);
       this.codes.consume(code);
       if (newAccount) this.repos.accounts.insertGuance(newAccount, now);
       const ws = this.createAndSettle(act, act.billingAccountId!, ownerId, body.name, body.language, now);
@@ -308,9 +410,10 @@ export class ActivationService {
     return this.reload(act.id);
   }
 
-  bindWorkspace(act: ActivationRecord, workspaceId: string, audit: AuditContext): Activation {
+  bindWorkspace(act: ActivationRecord, workspaceId: string, audit: AuditContext, opts: { anotherWorkspace?: boolean } = {}): Activation {
     this.requireState(act, 'needs-workspace');
     this.requireActiveInstance(act);
+    this.requireNotReturning(act, opts.anotherWorkspace ?? false);
     const ws = this.repos.workspaces.get(workspaceId);
     if (!ws || ws.billingAccountId !== act.billingAccountId) {
       throw new ApiError('WORKSPACE_NOT_FOUND', 'The bound Billing Center account has no such workspace', { field: 'workspaceId' });
@@ -323,6 +426,7 @@ export class ActivationService {
           reason: frozen ? 'frozen' : live.accountId === act.accountId ? 'already-bound-here' : 'settled-by-other-account',
         });
       }
+      this.requireNotReturning(act, opts.anotherWorkspace ?? false);
       const now = this.now();
       this.repos.workspaces.settle(ws.id, act.accountId, act.instanceId, now);
       this.advance(act, 'needs-workspace', 'activated', { workspaceId: ws.id });
