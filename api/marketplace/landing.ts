@@ -25,7 +25,8 @@ export interface LandingData {
   apiOrigin: string;
 }
 
-const STYLE = `body{font:15px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f6f7f9;color:#1f2329}
+/** The landing page's style; the free-login failure page wears the same (one CSP hash for both). */
+export const LANDING_STYLE = `body{font:15px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f6f7f9;color:#1f2329}
 main{max-width:640px;margin:40px auto;padding:28px;background:#fff;border-radius:8px;box-shadow:0 1px 3px #0002}
 h1{font-size:20px;margin:0 0 12px}h2{font-size:16px;margin:24px 0 8px}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px}dt{color:#646a73}dd{margin:0;font:15px ui-monospace,monospace;user-select:all}
@@ -34,14 +35,14 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px}dt{color:#646
 /** The page's CSP allows exactly this style block and nothing else: no script runs on it. */
 export const LANDING_CSP = [
   "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
+  `style-src 'sha256-${createHash('sha256').update(LANDING_STYLE).digest('base64')}'`,
   "frame-ancestors 'none'",
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');
 
 /** JSON inside <script> must not be able to close the tag or open a comment. */
-function scriptSafeJson(value: unknown): string {
+export function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
     .replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
@@ -55,7 +56,7 @@ export function renderLandingPage(d: LandingData, expired: boolean): string {
 <meta name="referrer" content="no-referrer">
 <meta name="${LANDING_META_NAME}" content="${d.activationId}">
 <title>Guance Activator · 观测云开通</title>
-<style>${raw(STYLE)}</style>
+<style>${raw(LANDING_STYLE)}</style>
 <script type="application/json" id="${LANDING_DATA_ID}">${raw(scriptSafeJson(d))}</script>
 </head>
 <body>
