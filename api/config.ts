@@ -80,6 +80,16 @@ export const dataDir = (c: Pick<Config, 'DATABASE_PATH'>) =>
 export const spiKeyFile = (c: Pick<Config, 'DATABASE_PATH'>) => join(dataDir(c), 'aliyun-spi-key');
 
 /**
+ * The SPI key the server would use, without making one (the sandbox command signs with it): from
+ * ALIYUN_SPI_KEY, else the development key file beside DATABASE_PATH if the server made one.
+ */
+export function findSpiKey(c: Config): { key: string; source: string } | undefined {
+  if (c.ALIYUN_SPI_KEY) return { key: c.ALIYUN_SPI_KEY, source: 'ALIYUN_SPI_KEY' };
+  const file = spiKeyFile(c);
+  return existsSync(file) ? { key: readFileSync(file, 'utf8').trim(), source: file } : undefined;
+}
+
+/**
  * The SPI key: ALIYUN_SPI_KEY, or in development one generated once and kept in the data folder,
  * so the sandbox command (which reads the same file) and the server agree across restarts.
  */
