@@ -21,6 +21,7 @@ import { RateLimiter, type RateLimitConfig } from './security/rate-limit';
 import { ActivationService } from './services/activations';
 import { CodeService } from './services/codes';
 import { FreeLoginService } from './services/free-login';
+import type { WebBundle } from './web/bundle';
 import { LifecycleService } from './services/lifecycle';
 import { MarketplaceService } from './services/marketplace';
 import { SessionService } from './services/sessions';
@@ -53,6 +54,8 @@ export interface AppDeps {
   requireVerifiedLink?: boolean;
   /** The site of activations started by free login (the marketplace does not say). */
   freeLoginSite?: SiteCode;
+  /** The built web wizard (WEB_WIZARD_DIR, web/bundle.ts); without it the API serves its own pages. */
+  web?: WebBundle;
 }
 
 
@@ -100,8 +103,8 @@ export function createApi(deps: AppDeps) {
   const app = new Hono()
     .use('*', ...guards)
     .route('/api/v1', api)
-    .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey, auditOf))
-    .route('/activate', landingRoutes({ repos, activations, lifecycle: lifecycleRepo, apiOrigin: new URL(publicUrl).origin, now }));
+    .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey, auditOf, deps.web))
+    .route('/activate', landingRoutes({ repos, activations, lifecycle: lifecycleRepo, apiOrigin: new URL(publicUrl).origin, now, web: deps.web }));
 
   // Route patterns, to tell "no such path" (404) from "no such method on this path" (405).
   const patterns = app.routes

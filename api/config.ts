@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   PUBLIC_URL: HttpUrl.optional(),
   TRUST_PROXY: z.coerce.number({ error: 'must be a number' }).int('must be a whole number')
     .min(0, 'must be 0 (no proxy) or the number of reverse proxies in front of the API').max(5, 'must be at most 5').default(0),
+  WEB_WIZARD_DIR: z.string().min(1, 'must not be empty').default('dist/web'),
   REQUIRE_VERIFIED_LINK: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).default('false')
     .transform((v) => v === 'true' || v === '1'),
   ALLOWED_ORIGINS: z.string().default('').transform((s, ctx) => {
@@ -44,6 +45,8 @@ export interface Config {
   TRUST_PROXY: number;
   /** Only a marketplace-verified activation (free login) may link a cloud account for the first time. */
   REQUIRE_VERIFIED_LINK: boolean;
+  /** The built web wizard served under /activate/ (index.html and assets/); absent: the API's own pages. */
+  WEB_WIZARD_DIR: string;
 }
 
 export class ConfigError extends Error {

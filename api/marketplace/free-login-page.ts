@@ -32,6 +32,11 @@ export function message(lang: PageLang, key: string): string {
   return BUNDLES[lang][key]?.message ?? key;
 }
 
+/** The outcome as a data block, for this page and for the web wizard's. */
+export function freeLoginOutcomeBlock(o: FreeLoginFailed): string {
+  return `<script type="application/json" id="${FREE_LOGIN_OUTCOME_ID}">${scriptSafeJson(o)}</script>`;
+}
+
 export function renderFreeLoginFailure(o: FreeLoginFailed, lang: PageLang): string {
   const keys = freeLoginMessageKeys(o.failure);
   const other: PageLang = lang === 'zh' ? 'en' : 'zh';
@@ -45,7 +50,7 @@ export function renderFreeLoginFailure(o: FreeLoginFailed, lang: PageLang): stri
 <meta name="referrer" content="no-referrer">
 <title>${message(lang, keys.title)} · Guance Activator</title>
 <style>${raw(LANDING_STYLE)}</style>
-<script type="application/json" id="${FREE_LOGIN_OUTCOME_ID}">${raw(scriptSafeJson(o))}</script>
+${raw(freeLoginOutcomeBlock(o))}
 </head>
 <body>
 <main>

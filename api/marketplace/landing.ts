@@ -47,6 +47,12 @@ export function scriptSafeJson(value: unknown): string {
     .replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+/** The two markers of a landing page (meta and data), for this page and for the web wizard's. */
+export function landingMarkers(d: LandingData): string {
+  return String(html`<meta name="${LANDING_META_NAME}" content="${d.activationId}">
+<script type="application/json" id="${LANDING_DATA_ID}">${raw(scriptSafeJson(d))}</script>`);
+}
+
 export function renderLandingPage(d: LandingData, expired: boolean): string {
   const page = html`<!doctype html>
 <html lang="zh-CN">
@@ -54,10 +60,9 @@ export function renderLandingPage(d: LandingData, expired: boolean): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<meta name="${LANDING_META_NAME}" content="${d.activationId}">
+${raw(landingMarkers(d))}
 <title>Guance Activator · 观测云开通</title>
 <style>${raw(LANDING_STYLE)}</style>
-<script type="application/json" id="${LANDING_DATA_ID}">${raw(scriptSafeJson(d))}</script>
 </head>
 <body>
 <main>

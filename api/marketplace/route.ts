@@ -3,7 +3,8 @@ import type { AuditContext } from '../db/audit-context';
 import { ApiError } from '../lib/errors';
 import type { MarketplaceService } from '../services/marketplace';
 import { freeLoginFailure } from './free-login-outcome';
-import { pageLang, renderFreeLoginFailure } from './free-login-page';
+import { type WebBundle, WEB_CSP, webPage } from '../web/bundle';
+import { freeLoginOutcomeBlock, pageLang, renderFreeLoginFailure } from './free-login-page';
 import { LANDING_CSP } from './landing';
 import { verifySpiSignature } from './signature';
 
@@ -11,8 +12,13 @@ import { verifySpiSignature } from './signature';
 const wantsHtml = (c: Context) => /text\/html/i.test(c.req.header('Accept') ?? '');
 
 /** A refused free login, for a person: the outcome rendered in their language (free-login-page.ts). */
-function errorPage(c: Context, status: number, code: string, details?: unknown) {
+function errorPage(c: Context, web: WebBundle | undefined, status: number, code: string, details?: unknown) {
   const outcome = freeLoginFailure({ status, body: { error: { code, details } } });
+  if (web) {
+    // The web wizard renders it, and can go on from there.
+    c.header('Content-Security-Policy', WEB_CSP);
+    return c.html(webPage(web, freeLoginOutcomeBlock(outcome)), status as 400);
+  }
   c.header('Content-Security-Policy', LANDING_CSP);
   return c.html(renderFreeLoginFailure(outcome, pageLang(c.req.header('Accept-Language'))), status as 400);
 }
@@ -21,7 +27,7 @@ function errorPage(c: Context, status: number, code: string, details?: unknown) 
  * `GET /marketplace/aliyun`: the Alibaba Cloud Marketplace SPI endpoint (DESIGN §5), and
  * `GET /marketplace/aliyun/login`: the free-login URL we gave as `authUrl` (action `verify` implied).
  */
-export function marketplaceRoutes(svc: MarketplaceService, spiKey: string, audit: (c: Context) => AuditContext) {
+export function marketplaceRoutes(svc: MarketplaceService, spiKey: string, audit: (c: Context) => AuditContext, web?: WebBundle) {
   const handler = (c: Context) => {
     const params: Record<string, string> = {};
     for (const [k, v] of new URL(c.req.url).searchParams) {
@@ -33,14 +39,14 @@ export function marketplaceRoutes(svc: MarketplaceService, spiKey: string, audit
     const isVerify = isLogin || params.action === 'verify';
     // Nothing is written for a call we cannot prove came from the marketplace.
     if (!verifySpiSignature(params, spiKey)) {
-      if (isVerify && wantsHtml(c)) return errorPage(c, 403, 'BAD_SIGNATURE');
+      if (isVerify && wantsHtml(c)) return errorPage(c, web, 403, 'BAD_SIGNATURE');
       throw new ApiError('BAD_SIGNATURE', 'The token does not match the parameters');
     }
     const answer = svc.handle(isLogin && params.action === undefined ? { ...params, action: 'verify' } : params, audit(c));
     if (answer.location) return c.redirect(answer.location, 302);
     if (isVerify && answer.status >= 400 && wantsHtml(c)) {
       const err = (answer.body as { error: { code: string; details?: unknown } }).error;
-      return errorPage(c, answer.status, err.code, err.details);
+      return errorPage(c, web, answer.status, err.code, err.details);
     }
     return c.json(answer.body as Record<string, unknown>, answer.status as 200);
   };
