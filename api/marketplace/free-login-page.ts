@@ -3,11 +3,11 @@
 // page say the same thing; the outcome itself as JSON for the web wizard; no script, no raw codes.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { html, raw } from 'hono/html';
+import { html } from 'hono/html';
 import {
   FREE_LOGIN_OUTCOME_ID, GUANCE_MARKET_URL, PURCHASED_SERVICES_URL, freeLoginMessageKeys, type FreeLoginFailed,
 } from '../../shared/free-login';
-import { LANDING_STYLE, scriptSafeJson } from './landing';
+import { apiPage, scriptSafeJson } from './landing';
 
 /** The message bundles of the extension (and of the web wizard, which reuses them). */
 export const LOCALES_DIR = join(import.meta.dirname, '../../extension/public/_locales');
@@ -42,17 +42,7 @@ export function renderFreeLoginFailure(o: FreeLoginFailed, lang: PageLang): stri
   const other: PageLang = lang === 'zh' ? 'en' : 'zh';
   const href = o.remedy === 'buy-again' ? GUANCE_MARKET_URL : PURCHASED_SERVICES_URL;
   const remedyKey = `free_login_remedy_${o.remedy.replace(/-/g, '_')}`;
-  const page = html`<!doctype html>
-<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${message(lang, keys.title)} · Guance Activator</title>
-<style>${raw(LANDING_STYLE)}</style>
-${raw(freeLoginOutcomeBlock(o))}
-</head>
-<body>
+  const body = html`<body>
 <main>
 <h1 class="expired">${message(lang, keys.title)}</h1>
 <p>${message(lang, keys.advice)}</p>
@@ -60,7 +50,6 @@ ${raw(freeLoginOutcomeBlock(o))}
 <h2 class="lang" lang="${other === 'zh' ? 'zh-CN' : 'en'}">${message(other, keys.title)}</h2>
 <p class="lang" lang="${other === 'zh' ? 'zh-CN' : 'en'}">${message(other, keys.advice)}</p>
 </main>
-</body>
-</html>`;
-  return String(page);
+</body>`;
+  return apiPage({ lang: lang === 'zh' ? 'zh-CN' : 'en', title: `${message(lang, keys.title)} · Guance Activator`, head: freeLoginOutcomeBlock(o), body });
 }

@@ -53,18 +53,27 @@ export function landingMarkers(d: LandingData): string {
 <script type="application/json" id="${LANDING_DATA_ID}">${raw(scriptSafeJson(d))}</script>`);
 }
 
-export function renderLandingPage(d: LandingData, expired: boolean): string {
-  const page = html`<!doctype html>
-<html lang="zh-CN">
+/**
+ * The API's own pages (landing, free-login failure): one head with the style LANDING_CSP allows,
+ * the page's data blocks (`head`, markup already escaped), and its body.
+ */
+export function apiPage(p: { lang: string; title: string; head: string; body: unknown }): string {
+  return String(html`<!doctype html>
+<html lang="${p.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer">
-${raw(landingMarkers(d))}
-<title>Guance Activator · 观测云开通</title>
+${raw(p.head)}
+<title>${p.title}</title>
 <style>${raw(LANDING_STYLE)}</style>
 </head>
-<body>
+${p.body}
+</html>`);
+}
+
+export function renderLandingPage(d: LandingData, expired: boolean): string {
+  const body = html`<body>
 <main>
 <h1>观测云开通 · Activate Guance</h1>
 ${expired
@@ -82,8 +91,7 @@ ${expired
 <li>回到云市场“已购买的服务”，再次点击“免登”；或打开扩展，手动填写上面的账号 ID 和实例 ID。<br><span class="lang">Go back to Purchased Services and click Login Directly again, or open the extension and type the account ID and instance ID above.</span></li>
 </ol>
 </main>
-</body>
-</html>`;
+</body>`;
   // hono/html gives an escaped String object (a promise only when a child is async; none is here).
-  return String(page);
+  return apiPage({ lang: 'zh-CN', title: 'Guance Activator · 观测云开通', head: landingMarkers(d), body });
 }
