@@ -25,6 +25,7 @@ import { ActivationService } from './services/activations';
 import { LinkService } from './services/links';
 import { CodeService } from './services/codes';
 import { FreeLoginService } from './services/free-login';
+import type { WebBundle } from './web/bundle';
 import { LifecycleService } from './services/lifecycle';
 import { MarketplaceService } from './services/marketplace';
 import { SessionService } from './services/sessions';
@@ -63,6 +64,8 @@ export interface AppDeps {
    * own callback page, and `extraRedirectUris`.
    */
   alibabaSignIn?: { issuer: string; clientId: string; clientSecret: string; extraRedirectUris?: string[]; fetch?: typeof fetch };
+  /** The built web wizard (WEB_WIZARD_DIR, web/bundle.ts); without it the API serves its own pages. */
+  web?: WebBundle;
 }
 
 /** Where launchWebAuthFlow sends the extension back (`browser.identity.getRedirectURL('alibaba-sign-in')`). */
@@ -123,8 +126,8 @@ export function createApi(deps: AppDeps) {
   const app = new Hono()
     .use('*', ...guards)
     .route('/api/v1', api)
-    .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey, auditOf))
-    .route('/activate', landingRoutes({ repos, activations, lifecycle: lifecycleRepo, apiOrigin: new URL(publicUrl).origin, now }))
+    .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey, auditOf, deps.web))
+    .route('/activate', landingRoutes({ repos, activations, lifecycle: lifecycleRepo, apiOrigin: new URL(publicUrl).origin, now, web: deps.web }))
     .route('/activate', signInPages(signIn, auditOf, publicUrl));
 
   // Route patterns, to tell "no such path" (404) from "no such method on this path" (405).

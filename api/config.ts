@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   PUBLIC_URL: HttpUrl.optional(),
   TRUST_PROXY: z.coerce.number({ error: 'must be a number' }).int('must be a whole number')
     .min(0, 'must be 0 (no proxy) or the number of reverse proxies in front of the API').max(5, 'must be at most 5').default(0),
+  WEB_WIZARD_DIR: z.string().min(1, 'must not be empty').default('dist/web'),
   REQUIRE_VERIFIED_LINK: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).default('true')
     .transform((v) => v === 'true' || v === '1'),
   ALIYUN_OAUTH_CLIENT_ID: z.string().min(1).max(256).optional(),
@@ -64,6 +65,8 @@ export interface Config {
   ALIYUN_OIDC_ISSUER: string;
   /** Redirect URIs accepted besides the extension's and PUBLIC_URL's own (e.g. a Firefox build's). */
   ALIYUN_OAUTH_REDIRECT_URIS: string[];
+  /** The built web wizard served under /activate/ (index.html and assets/); absent: the API's own pages. */
+  WEB_WIZARD_DIR: string;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +106,16 @@ export const dataDir = (c: Pick<Config, 'DATABASE_PATH'>) =>
   c.DATABASE_PATH === ':memory:' ? resolve('data') : dirname(resolve(c.DATABASE_PATH));
 
 export const spiKeyFile = (c: Pick<Config, 'DATABASE_PATH'>) => join(dataDir(c), 'aliyun-spi-key');
+
+/**
+ * The SPI key the server would use, without making one (the sandbox command signs with it): from
+ * ALIYUN_SPI_KEY, else the development key file beside DATABASE_PATH if the server made one.
+ */
+export function findSpiKey(c: Config): { key: string; source: string } | undefined {
+  if (c.ALIYUN_SPI_KEY) return { key: c.ALIYUN_SPI_KEY, source: 'ALIYUN_SPI_KEY' };
+  const file = spiKeyFile(c);
+  return existsSync(file) ? { key: readFileSync(file, 'utf8').trim(), source: file } : undefined;
+}
 
 /**
  * The SPI key: ALIYUN_SPI_KEY, or in development one generated once and kept in the data folder,

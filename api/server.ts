@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, resolveSpiKey, type Config } from './config';
 import { DatabaseTooNewError, openDatabase, startCheckpointer, type Db } from './db/connection';
 import { createRepositories } from './db/repositories';
 import { outboxMailer, smtpMailer } from './mail/mailer';
+import { loadWebBundle } from './web/bundle';
 
 function fatal(message: string): never {
   console.error(message);
@@ -40,9 +41,16 @@ if (!config.SMTP_URL) {
     : 'SMTP_URL is not set: mail goes to the outbox table (codes are never printed outside development)');
 }
 
+let web;
+try {
+  web = loadWebBundle(config.WEB_WIZARD_DIR);
+} catch (e) {
+  fatal(`Cannot serve the web wizard in ${config.WEB_WIZARD_DIR}: ${e instanceof Error ? e.message : String(e)}`);
+}
+
 const { app, maintenance } = createApi({
   db, spiKey, mailer, publicUrl: config.PUBLIC_URL, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY,
-  requireVerifiedLink: config.REQUIRE_VERIFIED_LINK,
+  requireVerifiedLink: config.REQUIRE_VERIFIED_LINK, web,
   alibabaSignIn: config.ALIYUN_OAUTH_CLIENT_ID && config.ALIYUN_OAUTH_CLIENT_SECRET
     ? { issuer: config.ALIYUN_OIDC_ISSUER, clientId: config.ALIYUN_OAUTH_CLIENT_ID, clientSecret: config.ALIYUN_OAUTH_CLIENT_SECRET,
       extraRedirectUris: config.ALIYUN_OAUTH_REDIRECT_URIS }
@@ -55,6 +63,9 @@ const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.POR
   console.log(`Guance Activator API on http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}/api/v1 ` +
     `(database ${config.DATABASE_PATH}, marketplace SPI at ${config.PUBLIC_URL}/marketplace/aliyun)`);
   // `npm start` builds the extension first: say where it is, since loading it is the next step.
+  console.log(web
+    ? `Web wizard from ${web.dir} at ${config.PUBLIC_URL}/activate`
+    : `No web wizard built in ${resolve(config.WEB_WIZARD_DIR)}: free login lands on the API's own page`);
   const extension = resolve('.output/chrome-mv3');
   if (existsSync(join(extension, 'manifest.json'))) {
     console.log(`Extension built in ${extension}: load it unpacked from chrome://extensions (Developer mode)`);

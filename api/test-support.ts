@@ -4,6 +4,7 @@ import { createApi, type AppDeps } from './app';
 import { withAuditContext, type NotAsync } from './db/audit-context';
 import { openDatabase } from './db/connection';
 import { createRepositories } from './db/repositories';
+import { formatBeijingTime } from './marketplace/free-login';
 import { signSpiParams } from './marketplace/signature';
 
 export const SPI_KEY = 'test-spi-key-0123456789';
@@ -82,6 +83,22 @@ export function setup(extra: Partial<AppDeps> = {}) {
 
   type Act = Awaited<ReturnType<typeof start>>;
 
+  /**
+   * What the browser does after Login Directly: follow the signed link, keep the fragment's token.
+   * The clock moves a second first, so two logins to one instance are two different links.
+   */
+  const freeLogin = async (instanceId: string): Promise<Act> => {
+    clock.advance(1000);
+    const q = new URLSearchParams(signSpiParams({ action: 'verify', instanceId, timeStamp: formatBeijingTime(clock.now()) }, SPI_KEY));
+    const r = await app.request(`/marketplace/aliyun?${q}`);
+    if (r.status !== 302) throw new Error(`free login: ${r.status} ${await r.text()}`);
+    const loc = new URL(r.headers.get('Location')!);
+    const id = loc.searchParams.get('activation')!;
+    const token = new URLSearchParams(loc.hash.slice(1)).get('token')!;
+    const accountId = repos.instances.get(instanceId)!.accountId;
+    return { id, token, accountId, instanceId, call: (method: string, sub: string, body?: unknown) => call(method, `/activations/${id}${sub}`, body, token) };
+  };
+
   /** Asks for a code and returns it. */
   const codeFor = async (act: Act, body: Record<string, string>, address: string) => {
     const r = await act.call('POST', '/verification-codes', body);
@@ -104,5 +121,5 @@ export function setup(extra: Partial<AppDeps> = {}) {
     return { act: a, res: r };
   };
 
-  return { db, app, sweep, links, repos, clock, logs, fixture, spi, createInstance, call, start, lastCode, codeFor, registrationBody, register };
+  return { db, app, sweep, links, repos, clock, logs, fixture, spi, createInstance, call, start, freeLogin, lastCode, codeFor, registrationBody, register };
 }

@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   WRONG_STATE: 409,
+  /** The instance pays for a workspace already: a returning buyer; another one only when asked for. */
+  ALREADY_ACTIVATED: 409,
   INSTANCE_NOT_ACTIVE: 409,
   USERNAME_TAKEN: 409,
   EMAIL_TAKEN: 409,

@@ -1,9 +1,11 @@
 // Schemas shared by the API (validation) and the extension (form validation, typed client).
 import { z } from 'zod';
+import { cleanId } from './ids';
 import { SITE_CODES } from './sites';
 
-export const AccountId = z.string().regex(/^\d{16}$/, 'An Alibaba Cloud account ID is exactly 16 digits');
-export const InstanceId = z.string().regex(/^\d{1,20}$/, 'An instance ID is 1 to 20 digits');
+// Cleaned first (shared/ids.ts): an ID pasted with spaces or typed in full-width digits is the same ID.
+export const AccountId = z.string().overwrite(cleanId).regex(/^\d{16}$/, 'An Alibaba Cloud account ID is exactly 16 digits');
+export const InstanceId = z.string().overwrite(cleanId).regex(/^\d{1,20}$/, 'An instance ID is 1 to 20 digits');
 export const SiteCodeSchema = z.enum(SITE_CODES);
 export const Language = z.enum(['zh', 'en']);
 export const Username = z
@@ -45,6 +47,18 @@ export const SendCodeBody = z.discriminatedUnion('purpose', [
   z.object({ purpose: z.literal('guance-account'), email: Email }),
 ]);
 export type SendCodeBody = z.infer<typeof SendCodeBody>;
+
+/**
+ * `POST /activations/:id/verification-codes/check`: is this the code, before the step that uses it?
+ * 204 when it is; otherwise the error the step itself would give. A wrong code counts against the
+ * same limits as a wrong code at that step, and the code stays usable.
+ */
+export const CheckCodeBody = z.discriminatedUnion('purpose', [
+  z.object({ purpose: z.literal('register'), email: Email, code: Code }),
+  z.object({ purpose: z.literal('bind-billing-account'), username: Username, code: Code }),
+  z.object({ purpose: z.literal('guance-account'), email: Email, code: Code }),
+]);
+export type CheckCodeBody = z.infer<typeof CheckCodeBody>;
 
 export const SendCodeResponse = z.object({
   sentTo: z.string(),
@@ -91,15 +105,23 @@ export const GuanceAccountInput = z.discriminatedUnion('kind', [
 ]);
 export type GuanceAccountInput = z.infer<typeof GuanceAccountInput>;
 
+/**
+ * Set on a workspace request when the instance already pays for a workspace (`next: 'returning'`):
+ * the buyer chose to have it pay for another one too. Without it such a request is refused with
+ * 409 ALREADY_ACTIVATED, so a returning buyer is never bound again by default.
+ */
+export const AnotherWorkspace = z.literal(true).optional();
+
 export const CreateWorkspaceBody = z.object({
   name: WorkspaceName,
   language: Language,
   agreeTerms: AgreeTerms,
   guanceAccount: GuanceAccountInput,
+  anotherWorkspace: AnotherWorkspace,
 });
 export type CreateWorkspaceBody = z.infer<typeof CreateWorkspaceBody>;
 
-export const BindWorkspaceBody = z.object({ workspaceId: z.string().min(1).max(64) });
+export const BindWorkspaceBody = z.object({ workspaceId: z.string().min(1).max(64), anotherWorkspace: AnotherWorkspace });
 export type BindWorkspaceBody = z.infer<typeof BindWorkspaceBody>;
 
 export const SessionBody = z.object({ login: z.string().min(1).max(254), password: z.string().min(1).max(128) });
@@ -129,9 +151,35 @@ export type WorkspaceListItem = z.infer<typeof WorkspaceListItem>;
 export const ProofMethod = z.enum(['marketplace', 'alibaba-sign-in']);
 export type ProofMethod = z.infer<typeof ProofMethod>;
 
-/** `prove`: the cloud account has no link yet and this API links only proved activations. */
-export const ActivationNext = z.enum(['prove', 'register', 'bind-billing-account', 'workspace', 'done']);
+/**
+ * `prove`: the cloud account has no link yet and this API links only proved activations.
+ * `returning`: the instance pays for a workspace already (activated earlier, by this buyer or with
+ * another activation). The wizard shows what is bound (`Activation.returning`, to a proved
+ * activation only) and a way to its login page, not the binding steps.
+ */
+export const ActivationNext = z.enum(['prove', 'register', 'bind-billing-account', 'workspace', 'done', 'returning']);
 export type ActivationNext = z.infer<typeof ActivationNext>;
+
+/**
+ * The steps the API would accept now; a client offers only these (`next` is the one it suggests).
+ * `create-workspace` and `bind-workspace` on a returning activation need `anotherWorkspace: true`.
+ */
+export const ActivationPath = z.enum(['register', 'bind-billing-account', 'create-workspace', 'bind-workspace']);
+export type ActivationPath = z.infer<typeof ActivationPath>;
+
+/** A workspace the instance pays for, as shown to a returning buyer who proved the purchase. */
+export const BoundWorkspace = Workspace.extend({
+  /** The site's login page: where the buyer goes from here. */
+  loginUrl: z.string(),
+  /** The Billing Center account the workspace is billed to. */
+  billingAccount: z.object({ username: z.string() }),
+  /** The Guance account that logs in to it (its owner); the email is masked. */
+  guanceAccount: z.object({ username: z.string(), email: z.string() }),
+});
+export type BoundWorkspace = z.infer<typeof BoundWorkspace>;
+
+export const ReturningSummary = z.object({ workspaces: z.array(BoundWorkspace).min(1) });
+export type ReturningSummary = z.infer<typeof ReturningSummary>;
 
 export const Activation = z.object({
   id: z.string(),
@@ -159,6 +207,13 @@ export const Activation = z.object({
    * otherwise a proof lets the owner replace a link that was made without proof.
    */
   proofs: z.array(ProofMethod).optional(),
+  /** What `next` allows: the steps the API accepts now (empty when none, e.g. proof is needed first). */
+  paths: z.array(ActivationPath).optional(),
+  /**
+   * With `next: 'returning'`: what the instance pays for. Only to an activation that proved the
+   * purchase (`proof` set); an unproved one gets null and learns only that the purchase is activated.
+   */
+  returning: ReturningSummary.nullable().optional(),
 });
 export type Activation = z.infer<typeof Activation>;
 

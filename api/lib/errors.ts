@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERROR_STATUS, type ErrorCode } from '../../shared/errors';
+import type { FieldIssue } from '../../shared/errors';
 
 /** A refusal the client can act on; onError turns it into the `{error: {code, message, details?}}` body and its status. */
 export class ApiError extends Error {
@@ -32,4 +33,14 @@ export function tooManyRequests(
   code: 'RATE_LIMITED' | 'TOO_MANY_ATTEMPTS', message: string, retryAfterSeconds: number, details: Record<string, unknown> = {},
 ): ApiError {
   return new ApiError(code, message, { ...details, retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) });
+}
+
+/**
+ * A refusal about one field of what the client sent (the cloud account's IDs, a username): the
+ * field by name, and the same field issue as a VALIDATION_FAILED body gives, so a client shows
+ * every such error next to that field with one piece of code.
+ */
+export function fieldError(code: ErrorCode, field: string, message: string, extra: Record<string, unknown> = {}): ApiError {
+  const issue: FieldIssue = { path: field, message };
+  return new ApiError(code, message, { ...extra, field, issues: [issue] });
 }

@@ -1,9 +1,13 @@
 // Sandbox for people without a marketplace: sends the SPI calls the Alibaba Cloud Marketplace would
 // send, signed the same way. `npm run marketplace -- help` lists the commands.
 import { randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GUANCE_PRODUCT_CODE } from '../../shared/sites';
-import { ConfigError, loadConfig, resolveSpiKey } from '../config';
+import { ConfigError, findSpiKey, loadConfig, spiKeyFile, type Config } from '../config';
+import { openDatabase } from '../db/connection';
+import { seedDemo } from './demo';
 import { signSpiParams } from './signature';
 
 const USAGE = `usage: npm run marketplace -- <command> [options]
@@ -18,10 +22,16 @@ commands (each signs and sends one SPI call, as the marketplace would):
                     prints the free-login URL the "Login Directly" button opens: open it in the browser
                     with the extension (it works once, within 5 minutes). --send calls it here instead
                     and prints where it redirects.
+  demo              [--email <address>]
+                    sets up, in the server's database, a Billing Center account with a workspace that
+                    an earlier (now released) purchase paid for, and a new purchase of the same cloud
+                    account: prints the IDs and the account to bind it to. --email: a mailbox of yours
+                    (the codes of the binding go there; by default they are printed by the server).
 
 common options:
   --url <api>       where the API is (default: PUBLIC_URL, else http://127.0.0.1:8787)
-  --key <secret>    the SPI key (default: ALIYUN_SPI_KEY, else the development key in the data folder)
+  --key <secret>    the SPI key (default: ALIYUN_SPI_KEY, else the development key the server keeps
+                    next to its database: run this with the server's DATABASE_PATH)
   --param k=v       an extra parameter, signed like the others (repeatable)`;
 
 const ACTIONS: Record<string, string> = {
@@ -100,6 +110,7 @@ async function main(argv: string[]) {
       account: { type: 'string' }, instance: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' },
       sku: { type: 'string' }, expires: { type: 'string' }, trial: { type: 'boolean' }, refund: { type: 'boolean' },
       param: { type: 'string', multiple: true }, send: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      email: { type: 'string' },
     },
   });
   const command = positionals[0];
@@ -108,7 +119,7 @@ async function main(argv: string[]) {
     return;
   }
   if (positionals.length > 1) fail(`unexpected ${positionals.slice(1).join(' ')}`);
-  const params = buildParams(command, values);
+  const params = command === 'demo' ? undefined : buildParams(command, values);
   let config;
   try {
     config = loadConfig(process.env);
@@ -116,8 +127,9 @@ async function main(argv: string[]) {
     if (e instanceof ConfigError) fail(e.message);
     throw e;
   }
-  const key = values.key ?? resolveSpiKey(config);
   const base = (values.url ?? config.PUBLIC_URL).replace(/\/+$/, '');
+  const { key, source } = values.key ? { key: values.key, source: '--key' } : (findSpiKey(config) ?? noKey(config));
+  if (!params) return demo(config, key, base, values.email);
   const url = `${base}/marketplace/aliyun?${new URLSearchParams(signSpiParams(params, key))}`;
   if (params.action === 'verify' && !values.send) {
     // The marketplace sends the buyer's BROWSER here, and the token is single-use: calling it from
@@ -138,7 +150,58 @@ async function main(argv: string[]) {
   const text = await res.text();
   const location = res.headers.get('location');
   console.log(location ? `${res.status} → ${new URL(location, base).href}` : `${res.status} ${text}`);
+  if (res.status === 403 && /BAD_SIGNATURE/.test(text)) {
+    console.error(`\nThe API at ${base} refused the signature: it uses another SPI key than this command (${source}). ` +
+      'Run this command with the server\'s DATABASE_PATH (its development key sits next to the database) or its ALIYUN_SPI_KEY, or pass --key.');
+  }
   if (!res.ok && !(res.status === 302 && location)) process.exit(1);
+}
+
+/** Never a new key here: a key the server does not have only earns 403s. Say what to do instead. */
+function noKey(c: Config): never {
+  console.error(`No SPI key to sign with: ALIYUN_SPI_KEY is not set and there is no development key at ${spiKeyFile(c)}.\n` +
+    `The server keeps its development key next to its database (DATABASE_PATH, here ${c.DATABASE_PATH}). Run this command ` +
+    'with the same DATABASE_PATH (or ALIYUN_SPI_KEY) as the server, after the server has started once, or pass --key.');
+  process.exit(2);
+}
+
+async function demo(c: Config, key: string, base: string, email: string | undefined) {
+  const path = c.DATABASE_PATH;
+  if (path === ':memory:' || !existsSync(path)) {
+    fail(`No database at ${resolve(path)}: start the server once (npm run api) and run this with its DATABASE_PATH.`);
+  }
+  const db = openDatabase(path);
+  let seed;
+  try {
+    seed = await seedDemo(db, key, { email });
+  } finally {
+    db.close();
+  }
+  // The demo wrote to the file; a running server on another file would not know any of it.
+  let shared: boolean | undefined;
+  try {
+    const r = await fetch(`${base}/api/v1/activations/${seed.probe.id}`, { headers: { Authorization: `Bearer ${seed.probe.token}` } });
+    shared = r.ok;
+  } catch {
+    shared = undefined;
+  }
+  console.log(`Demo purchase ready in ${resolve(path)}:
+
+  Alibaba Cloud account ID   ${seed.accountId}
+  Instance ID (new)          ${seed.instanceId}
+  Billing Center username    ${seed.username}   (password ${seed.password}, email ${seed.email})
+  Bindable workspace         "${seed.workspaceName}" (it was paid for by instance ${seed.releasedInstanceId}, now released)
+
+Activate it: in the popup (or the web wizard) type the two IDs, or open a free-login link for it:
+  npm run marketplace -- verify --instance ${seed.instanceId}
+The cloud account is linked to ${seed.username}: bind it with the code mailed to ${seed.email}
+(${email ? 'your mailbox' : 'the server prints it in development when SMTP_URL is not set'}), then bind "${seed.workspaceName}".`);
+  if (shared === false) {
+    console.error(`\nWarning: the API at ${base} does not know this demo: it runs on another database. ` +
+      'Start it with the DATABASE_PATH used here, or pass --url for the server that does.');
+  } else if (shared === undefined) {
+    console.log(`\n(No API answered at ${base}: start it with the same DATABASE_PATH, e.g. npm run api.)`);
+  }
 }
 
 if (process.argv[1]?.endsWith('marketplace/cli.ts')) {

@@ -27,7 +27,8 @@ export interface LandingData {
   apiOrigin: string;
 }
 
-const STYLE = `body{font:15px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f6f7f9;color:#1f2329}
+/** The landing page's style; the free-login failure page wears the same (one CSP hash for both). */
+export const LANDING_STYLE = `body{font:15px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f6f7f9;color:#1f2329}
 main{max-width:640px;margin:40px auto;padding:28px;background:#fff;border-radius:8px;box-shadow:0 1px 3px #0002}
 h1{font-size:20px;margin:0 0 12px}h2{font-size:16px;margin:24px 0 8px}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px}dt{color:#646a73}dd{margin:0;font:15px ui-monospace,monospace;user-select:all}
@@ -36,32 +37,46 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px}dt{color:#646
 /** The page's CSP allows exactly this style block and nothing else: no script runs on it. */
 export const LANDING_CSP = [
   "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
+  `style-src 'sha256-${createHash('sha256').update(LANDING_STYLE).digest('base64')}'`,
   "frame-ancestors 'none'",
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');
 
 /** JSON inside <script> must not be able to close the tag or open a comment. */
-function scriptSafeJson(value: unknown): string {
+export function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
     .replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-export function renderLandingPage(d: LandingData, expired: boolean): string {
-  const proof = d.proof === undefined ? (d.verified ? 'marketplace' : null) : d.proof;
-  const page = html`<!doctype html>
-<html lang="zh-CN">
+/** The two markers of a landing page (meta and data), for this page and for the web wizard's. */
+export function landingMarkers(d: LandingData): string {
+  return String(html`<meta name="${LANDING_META_NAME}" content="${d.activationId}">
+<script type="application/json" id="${LANDING_DATA_ID}">${raw(scriptSafeJson(d))}</script>`);
+}
+
+/**
+ * The API's own pages (landing, free-login failure): one head with the style LANDING_CSP allows,
+ * the page's data blocks (`head`, markup already escaped), and its body.
+ */
+export function apiPage(p: { lang: string; title: string; head: string; body: unknown }): string {
+  return String(html`<!doctype html>
+<html lang="${p.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<meta name="${LANDING_META_NAME}" content="${d.activationId}">
-<title>Guance Activator · 观测云开通</title>
-<style>${raw(STYLE)}</style>
-<script type="application/json" id="${LANDING_DATA_ID}">${raw(scriptSafeJson(d))}</script>
+${raw(p.head)}
+<title>${p.title}</title>
+<style>${raw(LANDING_STYLE)}</style>
 </head>
-<body>
+${p.body}
+</html>`);
+}
+
+export function renderLandingPage(d: LandingData, expired: boolean): string {
+  const proof = d.proof === undefined ? (d.verified ? 'marketplace' : null) : d.proof;
+  const body = html`<body>
 <main>
 <h1>观测云开通 · Activate Guance</h1>
 ${expired
@@ -83,8 +98,7 @@ ${expired
 <li>回到云市场“已购买的服务”，再次点击“免登”；或打开扩展，手动填写上面的账号 ID 和实例 ID。<br><span class="lang">Go back to Purchased Services and click Login Directly again, or open the extension and type the account ID and instance ID above.</span></li>
 </ol>
 </main>
-</body>
-</html>`;
+</body>`;
   // hono/html gives an escaped String object (a promise only when a child is async; none is here).
-  return String(page);
+  return apiPage({ lang: 'zh-CN', title: 'Guance Activator · 观测云开通', head: landingMarkers(d), body });
 }

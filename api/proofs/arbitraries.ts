@@ -77,6 +77,10 @@ export function arbitraries(w: World) {
       purpose: field(fc.constantFrom('register', 'bind-billing-account', 'guance-account')),
       email: field(email), username: field(username),
     }, { requiredKeys: [] }),
+    codeCheck: fc.record({
+      purpose: field(fc.constantFrom('register', 'bind-billing-account', 'guance-account')),
+      email: field(email), username: field(username), code: field(code),
+    }, { requiredKeys: [] }),
     registration: fc.record({
       username: field(username), password: field(passwordOk), email: field(email), code: field(code),
       phone: field(fc.stringMatching(/^\+?[0-9]{5,15}$/)),
@@ -87,9 +91,12 @@ export function arbitraries(w: World) {
     billing: fc.record({ username: field(username), code: field(code) }, { requiredKeys: [] }),
     workspace: fc.record({
       name: field(name), language: field(language), agreeTerms: field(fc.constantFrom(true, false)), guanceAccount: field(guanceAccount),
+      anotherWorkspace: field(fc.constantFrom(true, false)),
     }, { requiredKeys: [] }),
     site: fc.record({ site: field(site) }, { requiredKeys: [] }),
-    binding: fc.record({ workspaceId: field(fc.oneof(pick(w.workspaceIds), fc.string({ maxLength: 70 }))) }, { requiredKeys: [] }),
+    binding: fc.record({
+      workspaceId: field(fc.oneof(pick(w.workspaceIds), fc.string({ maxLength: 70 }))), anotherWorkspace: field(fc.constantFrom(true, false)),
+    }, { requiredKeys: [] }),
     session: fc.record({ login: field(fc.oneof(username, email)), password: field(fc.oneof(passwordOk, fc.constant('correct horse 42'))) }, { requiredKeys: [] }),
   };
 
@@ -195,6 +202,7 @@ export function arbitraries(w: World) {
     getRoute(''),
     bodyRoute('PATCH', '', bodies.site!),
     bodyRoute('POST', '/verification-codes', bodies.code!),
+    bodyRoute('POST', '/verification-codes/check', bodies.codeCheck!),
     bodyRoute('POST', '/registration', bodies.registration!),
     bodyRoute('POST', '/billing-account', bodies.billing!),
     getRoute('/workspaces'),

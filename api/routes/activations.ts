@@ -3,7 +3,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { setCookie } from 'hono/cookie';
 import {
-  AlibabaSignInBody, AlibabaSignInCallbackBody, BindBillingAccountBody, BindWorkspaceBody, CreateWorkspaceBody, RegistrationBody, SendCodeBody, StartActivationBody, UpdateActivationBody,
+  AlibabaSignInBody, AlibabaSignInCallbackBody, BindBillingAccountBody, BindWorkspaceBody, CheckCodeBody, CreateWorkspaceBody, RegistrationBody, SendCodeBody,
+  StartActivationBody, UpdateActivationBody,
 } from '../../shared/schemas';
 import type { AuditContext } from '../db/audit-context';
 import type { ActivationRecord } from '../db/repositories/activations';
@@ -40,6 +41,11 @@ export function activationRoutes(svc: ActivationService, audit: (c: Context) => 
       c.json({ activation: svc.changeSite(c.var.activation, c.req.valid('json'), audit(c)) }, 200))
     .post('/:id/verification-codes', auth, validate('json', SendCodeBody), async (c) =>
       c.json(await svc.sendCode(c.var.activation, c.req.valid('json')), 202))
+    // Confirms a code where it is typed; the step that uses it consumes it.
+    .post('/:id/verification-codes/check', auth, validate('json', CheckCodeBody), (c) => {
+      svc.checkCode(c.var.activation, c.req.valid('json'));
+      return c.body(null, 204);
+    })
     .post('/:id/registration', auth, validate('json', RegistrationBody), async (c) =>
       c.json({ activation: await svc.register(c.var.activation, c.req.valid('json'), audit(c)) }, 201))
     .post('/:id/billing-account', auth, validate('json', BindBillingAccountBody), (c) =>
@@ -47,8 +53,10 @@ export function activationRoutes(svc: ActivationService, audit: (c: Context) => 
     .get('/:id/workspaces', auth, (c) => c.json(svc.listWorkspaces(c.var.activation), 200))
     .post('/:id/workspaces', auth, validate('json', CreateWorkspaceBody), async (c) =>
       c.json({ activation: await svc.createWorkspace(c.var.activation, c.req.valid('json'), audit(c)) }, 201))
-    .post('/:id/workspace-bindings', auth, validate('json', BindWorkspaceBody), (c) =>
-      c.json({ activation: svc.bindWorkspace(c.var.activation, c.req.valid('json').workspaceId, audit(c)) }, 200))
+    .post('/:id/workspace-bindings', auth, validate('json', BindWorkspaceBody), (c) => {
+      const body = c.req.valid('json');
+      return c.json({ activation: svc.bindWorkspace(c.var.activation, body.workspaceId, audit(c), { anotherWorkspace: body.anotherWorkspace }) }, 200);
+    })
     // Sign in with Alibaba Cloud (services/alibaba-sign-in.ts): the URL to open, then the answer.
     .post('/:id/alibaba-sign-in', auth, validate('json', AlibabaSignInBody), async (c) => {
       const r = await signIn().begin(c.var.activation, c.req.valid('json').redirectUri);

@@ -1,6 +1,6 @@
 import type {
-  Activation, ActivationNext, ActivationState, BindBillingAccountBody, CreateWorkspaceBody, ProofMethod, RegistrationBody, SendCodeBody,
-  StartActivationBody, UpdateActivationBody, WorkspaceListItem,
+  Activation, ActivationNext, ActivationPath, ActivationState, BindBillingAccountBody, CheckCodeBody, CreateWorkspaceBody, ProofMethod,
+  RegistrationBody, ReturningSummary, SendCodeBody, StartActivationBody, UpdateActivationBody, WorkspaceListItem,
 } from '../../shared/schemas';
 import { siteInfo } from '../../shared/sites';
 import { withAuditContext, type AuditContext } from '../db/audit-context';
@@ -8,8 +8,9 @@ import type { Repositories } from '../db/repositories';
 import type { ActivationRecord } from '../db/repositories/activations';
 import type { WorkspaceRecord } from '../db/repositories/workspaces';
 import { equalHex, hashPassword, newId, newToken, sha256 } from '../lib/crypto';
-import { ApiError, tooManyRequests } from '../lib/errors';
+import { ApiError, fieldError, tooManyRequests } from '../lib/errors';
 import type { MailMessage } from '../mail/mailer';
+import { maskEmail } from '../mail/messages';
 import type { RateLimiter } from '../security/rate-limit';
 import { CODE_TTL_MS, RESEND_WAIT_MS, type CodeService } from './codes';
 import type { LifecycleService } from './lifecycle';
@@ -57,10 +58,10 @@ export class ActivationService {
    */
   private requireProofForNewLink(accountId: string, verified: boolean): void {
     if (!this.policy.requireVerifiedLink || verified || this.repos.accounts.linkedBillingAccountId(accountId)) return;
-    throw new ApiError('VERIFICATION_REQUIRED',
+    throw fieldError('VERIFICATION_REQUIRED', 'accountId',
       'This Alibaba Cloud account is not linked to a Billing Center account yet. To link it, prove the purchase is yours: ' +
       (this.proofMethods.includes('alibaba-sign-in') ? 'sign in with Alibaba Cloud, or ' : '') +
-      'open Guance with Login Directly in Marketplace › Purchased Services.', { field: 'accountId', proofs: this.proofMethods });
+      'open Guance with Login Directly in Marketplace › Purchased Services.', { proofs: this.proofMethods });
   }
 
   /**
@@ -97,13 +98,13 @@ export class ActivationService {
   start(body: StartActivationBody, audit: AuditContext, opts: { proof?: ProofMethod; mail?: MailMessage[] } = {}): { activation: Activation; token: string } {
     this.sweep();
     const instance = this.repos.instances.get(body.instanceId);
-    if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'The marketplace has not told us about this instance', { field: 'instanceId' });
+    if (!instance) throw fieldError('INSTANCE_NOT_FOUND', 'instanceId', 'The marketplace has not told us about this instance');
     if (instance.accountId !== body.accountId) {
-      throw new ApiError('INSTANCE_ACCOUNT_MISMATCH', 'This instance belongs to another Alibaba Cloud account', { field: 'instanceId' });
+      throw fieldError('INSTANCE_ACCOUNT_MISMATCH', 'instanceId', 'This instance belongs to another Alibaba Cloud account');
     }
     if (instance.status !== 'active') {
       throw this.lifecycle?.notActive(instance)
-        ?? new ApiError('INSTANCE_NOT_ACTIVE', `This instance is ${instance.status}`, { field: 'instanceId', status: instance.status });
+        ?? fieldError('INSTANCE_NOT_ACTIVE', 'instanceId', `This instance is ${instance.status}`, { status: instance.status });
     }
     // Without a proof the activation still starts: its `next` says `prove`, with the proofs on offer.
     const now = this.now();
@@ -142,6 +143,7 @@ export class ActivationService {
   }
 
   view(act: ActivationRecord): Activation {
+    const returning = this.isReturning(act);
     const billing = act.billingAccountId ? this.repos.accounts.billingById(act.billingAccountId) : undefined;
     const ws = act.workspaceId ? this.repos.workspaces.get(act.workspaceId) : undefined;
     return {
@@ -154,15 +156,103 @@ export class ActivationService {
       workspace: ws ? { id: ws.id, name: ws.name, site: ws.site, language: ws.language } : null,
       loginUrl: act.state === 'activated' && ws ? siteInfo(ws.site).loginUrl : null,
       expiresAt: new Date(act.expiresAt).toISOString(),
-      verified: (act.proof ?? null) !== null || (act.verified ?? false),
-      next: this.nextStep(act),
+      verified: this.isProved(act),
+      next: returning ? 'returning' : this.nextStep(act),
       proof: act.proof ?? null,
       proofs: !act.proof && act.state === 'needs-billing-account' ? this.proofMethods : [],
+      paths: this.pathsOf(act, returning),
+      returning: returning ? this.returningSummary(act) : null,
     };
   }
 
   private isProved(act: ActivationRecord): boolean {
     return (act.proof ?? null) !== null || (act.verified ?? false);
+  }
+
+  /**
+   * A returning buyer: this activation has bound nothing yet, but its instance pays for a workspace
+   * already (activated earlier, from free login or the IDs). Such a buyer wants in, not a second
+   * binding; another workspace is bound only when asked for (`anotherWorkspace`).
+   */
+  private isReturning(act: ActivationRecord): boolean {
+    return act.state !== 'activated' && this.repos.workspaces.instanceSettlesAny(act.instanceId);
+  }
+
+  /**
+   * What is bound, for the owner only: anyone may know the two IDs, so an activation that did not
+   * prove the purchase learns that it is activated and nothing about by whom or where.
+   */
+  private returningSummary(act: ActivationRecord): ReturningSummary | null {
+    if (!this.isProved(act)) return null;
+    const workspaces = this.repos.workspaces.settledByInstance(act.instanceId).map((w) => ({
+      id: w.id, name: w.name, site: w.site, language: w.language, loginUrl: siteInfo(w.site).loginUrl,
+      billingAccount: { username: w.billingUsername },
+      guanceAccount: { username: w.ownerUsername, email: maskEmail(w.ownerEmail) },
+    }));
+    return workspaces.length > 0 ? { workspaces } : null;
+  }
+
+  /** The steps the API would accept now, so a client offers no path that is bound to fail later. */
+  private pathsOf(act: ActivationRecord, returning: boolean): ActivationPath[] {
+    const proved = this.isProved(act);
+    switch (act.state) {
+      case 'activated':
+        return [];
+      case 'needs-workspace':
+        return returning && !proved ? [] : ['create-workspace', 'bind-workspace'];
+      case 'needs-billing-account':
+        if (returning) return proved ? ['bind-billing-account'] : [];
+        if (this.repos.accounts.linkedBillingAccountId(act.accountId)) return ['bind-billing-account'];
+        if (this.policy.requireVerifiedLink && !proved) return [];
+        return ['register', 'bind-billing-account'];
+    }
+  }
+
+  /** An activated purchase goes further only with proof that it is the owner's. */
+  private requireProvedIfReturning(act: ActivationRecord): void {
+    if (this.isProved(act) || !this.repos.workspaces.instanceSettlesAny(act.instanceId)) return;
+    throw fieldError('VERIFICATION_REQUIRED', 'instanceId',
+      'This purchase is already activated. To continue, prove it is yours: open Guance with Login Directly ' +
+      'in Marketplace › Purchased Services.', { reason: 'already-activated' });
+  }
+
+  /**
+   * Also inside the transaction that would settle a workspace: an instance that pays for one
+   * already pays for another only when the request says so, and only for an activation that proved it.
+   */
+  private requireNotReturning(act: ActivationRecord, anotherWorkspace: boolean): void {
+    if (!this.repos.workspaces.instanceSettlesAny(act.instanceId)) return;
+    const proved = this.isProved(act);
+    if (!anotherWorkspace) {
+      throw fieldError('ALREADY_ACTIVATED', 'instanceId', proved
+        ? 'This purchase already pays for a workspace. To have it pay for another one too, ask for that explicitly (anotherWorkspace).'
+        : 'This purchase is already activated. To continue, prove it is yours: open Guance with Login Directly ' +
+          'in Marketplace › Purchased Services.');
+    }
+    this.requireProvedIfReturning(act);
+  }
+
+  /**
+   * Checks a code where it is typed, without using it: the lookups and refusals of the step that
+   * will use it, and a wrong code counts like a wrong code there (CodeService.check).
+   */
+  checkCode(act: ActivationRecord, body: CheckCodeBody): void {
+    switch (body.purpose) {
+      case 'register':
+        this.requireState(act, 'needs-billing-account');
+        this.requireProvedIfReturning(act);
+        this.codes.check('register', lower(body.email), body.code, act.id);
+        return;
+      case 'bind-billing-account':
+        this.requireState(act, 'needs-billing-account');
+        this.requireProvedIfReturning(act);
+        // The same refusal as the bind step: an unknown username answers like a wrong code.
+        this.checkBindCode(act, body.username, body.code);
+        return;
+      case 'guance-account':
+        this.requireState(act, 'needs-workspace');
+        this.codes.check('guance-account', lower(body.email), body.code, act.id);
+    }
   }
 
   /**
@@ -212,14 +302,14 @@ export class ActivationService {
     const instance = this.repos.instances.get(act.instanceId);
     if (instance && instance.status !== 'active' && this.lifecycle) throw this.lifecycle.notActive(instance);
     if (!instance || instance.status !== 'active') {
-      throw new ApiError('INSTANCE_NOT_ACTIVE', `This instance is ${instance?.status ?? 'gone'}`, { status: instance?.status });
+      throw fieldError('INSTANCE_NOT_ACTIVE', 'instanceId', `This instance is ${instance?.status ?? 'gone'}`, { status: instance?.status });
     }
   }
 
   private requireNotLinked(act: ActivationRecord, unlessTo?: string): void {
     const linked = this.repos.accounts.linkedBillingAccountId(act.accountId);
     if (linked && linked !== unlessTo) {
-      throw new ApiError('CLOUD_ACCOUNT_LINKED_ELSEWHERE',
+      throw fieldError('CLOUD_ACCOUNT_LINKED_ELSEWHERE', 'accountId',
         'This Alibaba Cloud account is already linked to a Billing Center account: bind that one');
     }
   }
@@ -243,6 +333,7 @@ export class ActivationService {
     switch (body.purpose) {
       case 'register': {
         this.requireState(act, 'needs-billing-account');
+        this.requireProvedIfReturning(act);
         // Whether the address is taken is said only after a valid code (registration): the code
         // goes to the mailbox, so only its owner learns it.
         if (this.nextStep(act) === 'prove') this.requireProofForNewLink(act.accountId, false);
@@ -253,6 +344,7 @@ export class ActivationService {
       case 'guance-account':
         this.requireState(act, 'needs-workspace');
         this.requireLinkHolds(act);
+        this.requireProvedIfReturning(act);
         return this.codes.send('guance-account', lower(body.email), act.id, { accountId: act.accountId, instanceId: act.instanceId });
     }
   }
@@ -264,6 +356,7 @@ export class ActivationService {
    */
   private async sendBindCode(act: ActivationRecord, username: string) {
     this.requireState(act, 'needs-billing-account');
+    this.requireProvedIfReturning(act);
     const limit = this.limiter?.consume(
       { bucket: 'bindAsksPerUsername', key: `${act.id}\n${username.toLowerCase()}` },
       { bucket: 'bindAsksPerActivation', key: act.id },
@@ -302,6 +395,8 @@ export class ActivationService {
   async register(act: ActivationRecord, body: RegistrationBody, audit: AuditContext): Promise<Activation> {
     this.requireState(act, 'needs-billing-account');
     this.requireActiveInstance(act);
+    // Registering binds a new workspace at once: never for a purchase that pays for one already.
+    this.requireNotReturning(act, false);
     const proved = this.isProved(act);
     if (!(proved && this.repos.links.live(act.accountId)?.proof === null)) this.requireNotLinked(act);
     this.requireProofForNewLink(act.accountId, proved);
@@ -312,6 +407,7 @@ export class ActivationService {
     const passwordHash = await hashPassword(body.password);
     const mail = this.repos.tx(() => {
       const now = this.now();
+      this.requireNotReturning(act, false);
       this.codes.consume(code);
       const superseded = proved ? this.supersedeFor(act, now) : [];
       this.requireNotLinked(act);
@@ -339,12 +435,13 @@ export class ActivationService {
     return ws;
   }
 
-  bindBillingAccount(act: ActivationRecord, body: BindBillingAccountBody, audit: AuditContext): Activation {
-    this.requireState(act, 'needs-billing-account');
-    this.requireActiveInstance(act);
-    // Unknown usernames, and accounts no code was sent for, get the same refusal as a wrong code;
-    // wrong tries count per username before anything is looked up.
-    const key = `bind:${body.username.toLowerCase()}`;
+  /**
+   * The code of a Billing Center account to bind. Unknown usernames, and accounts no code was sent
+   * for, get the same refusal as a wrong code; wrong tries count per username before anything is
+   * looked up. Used by the bind step and by the check where the code is typed.
+   */
+  private checkBindCode(act: ActivationRecord, username: string, typed: string) {
+    const key = bindKey(username);
     const wait = this.limiter?.check('wrongCodes', key);
     if (wait && !wait.ok) {
       throw tooManyRequests('TOO_MANY_ATTEMPTS', `Too many wrong codes; try again in ${wait.retryAfterSeconds} s`, wait.retryAfterSeconds, { field: 'code' });
@@ -353,16 +450,22 @@ export class ActivationService {
       this.limiter?.fail('wrongCodes', key);
       return new ApiError('CODE_INVALID', 'This code is not right, or no code was sent for this username; ask for a new one', { field: 'code' });
     };
-    const account = this.repos.accounts.billingByUsername(body.username);
+    const account = this.repos.accounts.billingByUsername(username);
     if (!account) throw refuse();
-    let code;
     try {
-      code = this.codes.check('bind-billing-account', account.email, body.code, act.id);
+      return { account, code: this.codes.check('bind-billing-account', account.email, typed, act.id) };
     } catch (e) {
       if (e instanceof ApiError && ['CODE_INVALID', 'CODE_EXPIRED', 'TOO_MANY_ATTEMPTS'].includes(e.code) && e.headers === undefined) throw refuse();
       throw e;
     }
-    this.limiter?.succeed('wrongCodes', key);
+  }
+
+  bindBillingAccount(act: ActivationRecord, body: BindBillingAccountBody, audit: AuditContext): Activation {
+    this.requireState(act, 'needs-billing-account');
+    this.requireActiveInstance(act);
+    this.requireProvedIfReturning(act);
+    const { account, code } = this.checkBindCode(act, body.username, body.code);
+    this.limiter?.succeed('wrongCodes', bindKey(body.username));
     // From here the Billing Center account's owner is at the keyboard (their mailbox's code).
     const proved = this.isProved(act);
     const mail = this.repos.tx(() => {
@@ -407,6 +510,7 @@ export class ActivationService {
     this.requireState(act, 'needs-workspace');
     this.requireActiveInstance(act);
     this.requireLinkHolds(act);
+    this.requireNotReturning(act, body.anotherWorkspace ?? false);
     const ga = body.guanceAccount;
     const email = lower(ga.email);
     let ownerId: string;
@@ -425,6 +529,8 @@ export class ActivationService {
     }
     this.repos.tx(() => {
       const now = this.now();
+      // Again inside the transaction: another activation of this instance may have bound one meanwhile.
+      this.requireNotReturning(act, body.anotherWorkspace ?? false);
       this.codes.consume(code);
       this.requireLinkHolds(act);
       if (newAccount) this.repos.accounts.insertGuance(newAccount, now);
@@ -434,10 +540,11 @@ export class ActivationService {
     return this.reload(act.id);
   }
 
-  bindWorkspace(act: ActivationRecord, workspaceId: string, audit: AuditContext): Activation {
+  bindWorkspace(act: ActivationRecord, workspaceId: string, audit: AuditContext, opts: { anotherWorkspace?: boolean } = {}): Activation {
     this.requireState(act, 'needs-workspace');
     this.requireActiveInstance(act);
     this.requireLinkHolds(act);
+    this.requireNotReturning(act, opts.anotherWorkspace ?? false);
     const ws = this.repos.workspaces.get(workspaceId);
     if (!ws || ws.billingAccountId !== act.billingAccountId) {
       throw new ApiError('WORKSPACE_NOT_FOUND', 'The bound Billing Center account has no such workspace', { field: 'workspaceId' });
@@ -451,10 +558,16 @@ export class ActivationService {
           reason: frozen ? 'frozen' : live.accountId === act.accountId ? 'already-bound-here' : 'settled-by-other-account',
         });
       }
+      this.requireNotReturning(act, opts.anotherWorkspace ?? false);
       const now = this.now();
       this.repos.workspaces.settle(ws.id, act.accountId, act.instanceId, now);
       this.advance(act, 'needs-workspace', 'activated', { workspaceId: ws.id });
     }, audit);
     return this.reload(act.id);
   }
+}
+
+/** The wrong-code counter of one Billing Center username (bind step and code check alike). */
+function bindKey(username: string): string {
+  return `bind:${username.toLowerCase()}`;
 }

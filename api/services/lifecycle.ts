@@ -7,7 +7,7 @@ import type { Repositories } from '../db/repositories';
 import type { LifecycleRepository } from '../db/repositories/lifecycle';
 import { withAuditContext } from '../db/audit-context';
 import type { Instance } from '../db/repositories/instances';
-import { ApiError } from '../lib/errors';
+import { ApiError, fieldError } from '../lib/errors';
 import { frozenMessage, releasedMessage, type AffectedWorkspace } from '../mail/lifecycle-messages';
 import type { Mailer, MailMessage } from '../mail/mailer';
 
@@ -80,16 +80,16 @@ export class LifecycleService {
     const info = this.lifecycle.frozenInfo(instance.id);
     if (instance.status === 'expired') {
       const until = info?.freezeEndsAt ? new Date(info.freezeEndsAt).toISOString() : undefined;
-      return new ApiError('INSTANCE_NOT_ACTIVE',
+      return fieldError('INSTANCE_NOT_ACTIVE', 'instanceId',
         `This instance has expired and the workspaces it pays for are frozen${until ? ` until ${until}` : ''}. ` +
         'Renew it in the Alibaba Cloud Marketplace (Purchased Services), then start again; if it is not renewed in time, ' +
         'its workspaces move to Billing Center settlement.',
-        { field: 'instanceId', status: 'expired', frozenUntil: until, action: 'renew' });
+        { status: 'expired', frozenUntil: until, action: 'renew' });
     }
-    return new ApiError('INSTANCE_NOT_ACTIVE',
+    return fieldError('INSTANCE_NOT_ACTIVE', 'instanceId',
       'This instance was released, and its workspaces are now settled in the Billing Center. ' +
       'Buy Guance again on the Alibaba Cloud Marketplace and activate the new instance.',
-      { field: 'instanceId', status: instance.status, action: 'buy-again' });
+      { status: instance.status, action: 'buy-again' });
   }
 
   private byBillingAccount(instanceId: string) {

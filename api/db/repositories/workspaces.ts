@@ -17,6 +17,13 @@ export interface WorkspaceWithSettlement extends WorkspaceRecord {
   frozenUntil: number | null;
 }
 
+/** A workspace an instance pays for now, with who bills it and who logs in to it (its owner). */
+export interface InstanceWorkspace extends WorkspaceRecord {
+  billingUsername: string;
+  ownerUsername: string;
+  ownerEmail: string;
+}
+
 interface Row { id: string; name: string; site: SiteCode; language: 'zh' | 'en'; billing_account_id: string }
 const toWorkspace = (r: Row): WorkspaceRecord => ({
   id: r.id, name: r.name, site: r.site, language: r.language, billingAccountId: r.billing_account_id,
@@ -44,6 +51,18 @@ export class WorkspaceRepository {
       liveSettlement: db.prepare<[string], { account_id: string; instance_id: string }>(
         'SELECT account_id, instance_id FROM settlements WHERE workspace_id = ? AND ended_at IS NULL',
       ),
+      settlesAny: db.prepare<[string], { one: number }>(
+        'SELECT 1 AS one FROM settlements WHERE instance_id = ? AND ended_at IS NULL LIMIT 1',
+      ),
+      ofInstance: db.prepare<[string], Row & { billing_username: string; owner_username: string; owner_email: string }>(
+        `SELECT w.id, w.name, w.site, w.language, w.billing_account_id, b.username AS billing_username,
+                g.username AS owner_username, g.email AS owner_email
+           FROM settlements s JOIN workspaces w ON w.id = s.workspace_id
+                JOIN billing_accounts b ON b.id = w.billing_account_id
+                JOIN workspace_members m ON m.workspace_id = w.id AND m.role = 'owner'
+                JOIN guance_accounts g ON g.id = m.guance_account_id
+          WHERE s.instance_id = ? AND s.ended_at IS NULL ORDER BY s.started_at, w.id`,
+      ),
       insert: db.prepare(
         `INSERT INTO workspaces (id, name, site, language, billing_account_id, created_at)
          VALUES (@id, @name, @site, @language, @billingAccountId, @now)`,
@@ -70,6 +89,18 @@ export class WorkspaceRepository {
   liveSettlement(workspaceId: string): { accountId: string; instanceId: string } | undefined {
     const r = this.s.liveSettlement.get(workspaceId);
     return r && { accountId: r.account_id, instanceId: r.instance_id };
+  }
+
+  /** Whether this instance pays for any workspace right now: the purchase is activated. */
+  instanceSettlesAny(instanceId: string): boolean {
+    return this.s.settlesAny.get(instanceId) !== undefined;
+  }
+
+  /** The workspaces this instance pays for right now, oldest settlement first. */
+  settledByInstance(instanceId: string): InstanceWorkspace[] {
+    return this.s.ofInstance.all(instanceId).map((r) => ({
+      ...toWorkspace(r), billingUsername: r.billing_username, ownerUsername: r.owner_username, ownerEmail: r.owner_email,
+    }));
   }
 
   insert(w: WorkspaceRecord, ownerGuanceAccountId: string, now: number): void {

@@ -1,0 +1,78 @@
+// `npm run marketplace -- demo`: a newcomer's sandbox in one command. Through the real API (run in
+// this process on the server's own database file), it makes what a bindable workspace needs: a
+// Billing Center account whose cloud account bought Guance before, a workspace that purchase paid
+// for, the purchase released (so the workspace is settled directly and may be bound again), and a
+// new purchase to activate. Codes of these steps are caught here and never mailed.
+import { randomBytes, randomInt } from 'node:crypto';
+import { createApi } from '../app';
+import type { Db } from '../db/connection';
+import type { MailMessage } from '../mail/mailer';
+import { signSpiParams } from './signature';
+import { GUANCE_PRODUCT_CODE } from '../../shared/sites';
+
+export interface DemoSeed {
+  accountId: string;
+  /** The new purchase, to activate from the popup, the web wizard or free login. */
+  instanceId: string;
+  /** The earlier purchase, released: its workspace is now bindable. */
+  releasedInstanceId: string;
+  username: string;
+  email: string;
+  password: string;
+  workspaceName: string;
+  /** An activation of the released purchase, to tell whether a running server shares this database. */
+  probe: { id: string; token: string };
+}
+
+const digits = (n: number) => String(randomInt(1, 10)) + Array.from({ length: n - 1 }, () => randomInt(0, 10)).join('');
+
+export async function seedDemo(db: Db, spiKey: string, opts: { email?: string; now?: () => number } = {}): Promise<DemoSeed> {
+  const mail: MailMessage[] = [];
+  const { app } = createApi({
+    db, spiKey, now: opts.now, log: () => {},
+    mailer: { send: async (m) => { mail.push(m); } },
+  });
+  const fail = async (what: string, res: Response): Promise<never> => {
+    throw new Error(`demo: ${what} failed: ${res.status} ${await res.text()}`);
+  };
+  const spi = async (params: Record<string, string>) => {
+    const res = await app.request(`/marketplace/aliyun?${new URLSearchParams(signSpiParams(params, spiKey))}`);
+    if (!res.ok) await fail(params.action!, res);
+  };
+  const api = (path: string, body: unknown, token?: string) => app.request(`/api/v1${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const createInstance = (accountId: string, instanceId: string) => spi({
+    action: 'createInstance', aliUid: accountId, orderBizId: instanceId, orderId: digits(15),
+    productCode: GUANCE_PRODUCT_CODE, skuId: 'cmgj00053362-payg', trial: 'false',
+  });
+
+  const tag = randomBytes(3).toString('hex');
+  const accountId = digits(16);
+  const releasedInstanceId = digits(10);
+  const instanceId = digits(10);
+  const username = `demo_${tag}`;
+  const email = (opts.email ?? `demo+${tag}@example.com`).trim().toLowerCase();
+  const password = `Demo-${randomBytes(6).toString('base64url')}1`;
+  const workspaceName = `Demo workspace ${tag}`;
+
+  await createInstance(accountId, releasedInstanceId);
+  const started = await api('/activations', { accountId, instanceId: releasedInstanceId, site: 'cn1' });
+  if (started.status !== 201) await fail('starting an activation', started);
+  const { activation, token } = (await started.json()) as { activation: { id: string }; token: string };
+  const sent = await api(`/activations/${activation.id}/verification-codes`, { purpose: 'register', email }, token);
+  if (sent.status !== 202) await fail('asking for a registration code', sent);
+  const code = /\b(\d{6})\b/.exec([...mail].reverse().find((m) => m.to === email)?.text ?? '')?.[1];
+  if (!code) throw new Error('demo: no registration code was caught');
+  const registered = await api(`/activations/${activation.id}/registration`, {
+    username, password, email, code,
+    company: { name: 'Demo Ltd', contactName: 'Demo Buyer' },
+    workspace: { name: workspaceName, language: 'en' }, agreeTerms: true,
+  }, token);
+  if (registered.status !== 201) await fail('registering the Billing Center account', registered);
+  await spi({ action: 'releaseInstance', instanceId: releasedInstanceId, isRefund: 'false' });
+  await createInstance(accountId, instanceId);
+  return { accountId, instanceId, releasedInstanceId, username, email, password, workspaceName, probe: { id: activation.id, token } };
+}
