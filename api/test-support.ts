@@ -25,7 +25,8 @@ export const randomDigits = (n: number) =>
   String(1 + Math.floor(Math.random() * 9)) + Array.from({ length: n - 1 }, () => Math.floor(Math.random() * 10)).join('');
 
 export function setup(extra: Partial<AppDeps> = {}) {
-  const db = openDatabase(':memory:');
+  // `extra.db`: a second app over another test's database (e.g. a sandbox and the default policy).
+  const db = extra.db ?? openDatabase(':memory:');
   let t = Date.parse('2026-01-15T08:00:00Z');
   const clock = { now: () => t, advance: (ms: number) => { t += ms; } };
   const logs: string[] = [];

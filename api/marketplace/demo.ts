@@ -7,6 +7,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { createApi } from '../app';
 import type { Db } from '../db/connection';
 import type { MailMessage } from '../mail/mailer';
+import { formatBeijingTime } from './free-login';
 import { signSpiParams } from './signature';
 import { GUANCE_PRODUCT_CODE } from '../../shared/sites';
 
@@ -59,9 +60,15 @@ export async function seedDemo(db: Db, spiKey: string, opts: { email?: string; n
   const workspaceName = `Demo workspace ${tag}`;
 
   await createInstance(accountId, releasedInstanceId);
-  const started = await api('/activations', { accountId, instanceId: releasedInstanceId, site: 'cn1' });
-  if (started.status !== 201) await fail('starting an activation', started);
-  const { activation, token } = (await started.json()) as { activation: { id: string }; token: string };
+  // The earlier purchase is activated as its owner would: through Login Directly (a signed free
+  // login proves the purchase, which a first link needs by default).
+  const login = await app.request(`/marketplace/aliyun?${new URLSearchParams(signSpiParams({
+    action: 'verify', instanceId: releasedInstanceId, timeStamp: formatBeijingTime((opts.now ?? Date.now)()),
+  }, spiKey))}`);
+  if (login.status !== 302) await fail('the free login', login);
+  const landing = new URL(login.headers.get('Location')!);
+  const activation = { id: landing.searchParams.get('activation') ?? '' };
+  const token = new URLSearchParams(landing.hash.slice(1)).get('token') ?? '';
   const sent = await api(`/activations/${activation.id}/verification-codes`, { purpose: 'register', email }, token);
   if (sent.status !== 202) await fail('asking for a registration code', sent);
   const code = /\b(\d{6})\b/.exec([...mail].reverse().find((m) => m.to === email)?.text ?? '')?.[1];

@@ -252,7 +252,8 @@ describe('POST /activations/:id/verification-codes/check', () => {
     expect(await b.call('POST', '/verification-codes/check', { purpose: 'guance-account', email: 'hal@example.com', code: '123456' }))
       .toMatchObject({ status: 409, body: { error: { code: 'WRONG_STATE' } } });
     expect(await b.call('POST', '/verification-codes/check', { purpose: 'bind-billing-account', username: 'hal_01', code: '123456' }))
-      .toMatchObject({ status: 422, body: { error: { code: 'CODE_INVALID', details: { reason: 'no-code' } } } });
+      // The bind step's uniform refusal: no code sent, unknown username and wrong code answer alike.
+      .toMatchObject({ status: 422, body: { error: { code: 'CODE_INVALID', details: { field: 'code' } } } });
     const code = await s.codeFor(b, { purpose: 'bind-billing-account', username: 'hal_01' }, 'hal@example.com');
     const ok = await s.app.request(`/api/v1/activations/${b.id}/verification-codes/check`, {
       method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${b.token}` },

@@ -32,15 +32,18 @@ const VICTIM = '2345678901234567';
 describe('a proved activation supersedes a link made without proof', () => {
   it('ends the old link and its settlements, mails the old account, audits it; the owner registers', async () => {
     // The sandbox let an attacker who knew the two IDs register on the victim's purchase.
-    const s = setup();
-    const attacker = await s.start(VICTIM, '7001');
-    await s.register('mallory', 'mallory@example.com', attacker);
-    // The attacker's second activation of that account, waiting for a workspace.
-    const pending = await s.start(VICTIM, '7001');
-    const code = await s.codeFor(pending, { purpose: 'bind-billing-account', username: 'mallory' }, 'mallory@example.com');
+    const sandbox = setup();
+    const attacker = await sandbox.start(VICTIM, '7001');
+    await sandbox.register('mallory', 'mallory@example.com', attacker);
+    // The attacker's activation of the victim's second purchase, waiting for a workspace (the
+    // first one already pays for a workspace, so only its proved owner could go on with it).
+    const pending = await sandbox.start(VICTIM, '7002');
+    const code = await sandbox.codeFor(pending, { purpose: 'bind-billing-account', username: 'mallory' }, 'mallory@example.com');
     expect((await pending.call('POST', '/billing-account', { username: 'mallory', code })).status).toBe(200);
 
-    // The owner clicks Login Directly: the marketplace proves the account.
+    // The operator turns the default on (proof required) over the same database; the owner
+    // clicks Login Directly: the marketplace proves the account.
+    const s = setup({ db: sandbox.db, requireVerifiedLink: true });
     const owner = await freeLogin(s, '7001');
     const view = await owner.call('GET', '');
     expect(view.body.activation).toMatchObject({ proof: 'marketplace', next: 'register' });
@@ -67,7 +70,8 @@ describe('a proved activation supersedes a link made without proof', () => {
     // A proved link is never superseded: not by another proof, and not by the schema's leave.
     s.clock.advance(1000); // a new Login Directly click: another signed link
     const again = await freeLogin(s, '7001');
-    expect((await again.call('GET', '')).body.activation.next).toBe('bind-billing-account');
+    // That purchase now pays for the owner's workspace: a returning buyer, shown what is bound.
+    expect((await again.call('GET', '')).body.activation).toMatchObject({ next: 'returning', returning: { workspaces: [{ billingAccount: { username: 'owner_9' } }] } });
     expect(s.db.prepare('SELECT proof FROM cloud_account_links WHERE account_id = ?').pluck().get(VICTIM)).toBe('marketplace');
     const link = s.repos.links.live(VICTIM)!;
     expect(() => s.fixture(() => s.repos.tx(() => s.repos.links.end(link, { reason: 'superseded', activationId: again.id }, s.clock.now()))))
@@ -82,7 +86,9 @@ describe('a proved activation supersedes a link made without proof', () => {
     const owner = await freeLogin(s, '7101');
     const c = await s.codeFor({ ...owner, accountId: VICTIM, instanceId: '7101' }, { purpose: 'register', email: 'o@example.com' }, 'o@example.com');
     expect((await owner.call('POST', '/registration', s.registrationBody('owner_a', 'o@example.com', c))).status).toBe(201);
-    const typed = await s.call('POST', '/activations', { accountId: VICTIM, instanceId: '7101', site: 'cn1' });
+    // Another purchase of that account (typed IDs of '7101' itself are a returning buyer's).
+    await s.createInstance(VICTIM, '7102');
+    const typed = await s.call('POST', '/activations', { accountId: VICTIM, instanceId: '7102', site: 'cn1' });
     expect(typed.body.activation).toMatchObject({ proof: null, next: 'bind-billing-account', proofs: ['marketplace'] });
   });
 });
