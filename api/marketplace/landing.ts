@@ -1,7 +1,7 @@
 // The page the free-login redirect lands on. Two readers: a person (who may not have the extension
 // yet: the page says how to get it and shows the IDs to type by hand), and the extension's content
 // script on the API origin, which reads the machine-readable marker below. The contract is in
-// docs/landing-contract.md; keep the two in step.
+// docs/landing-and-web-wizard.md; keep the two in step.
 import { createHash } from 'node:crypto';
 import { html, raw } from 'hono/html';
 

@@ -1,5 +1,5 @@
 // `GET /activate/landing?activation=<id>`: where free login sends the browser. HTML for people,
-// with a marker for the extension (marketplace/landing.ts; contract in docs/landing-contract.md).
+// with a marker for the extension (marketplace/landing.ts; contract in docs/landing-and-web-wizard.md).
 import { Hono, type Context } from 'hono';
 import type { Repositories } from '../db/repositories';
 import type { ActivationService } from '../services/activations';

@@ -147,6 +147,7 @@ export class ActivationService {
 
   view(act: ActivationRecord): Activation {
     const returning = this.isReturning(act);
+    const next = returning ? 'returning' : this.nextStep(act);
     const billing = act.billingAccountId ? this.repos.accounts.billingById(act.billingAccountId) : undefined;
     const ws = act.workspaceId ? this.repos.workspaces.get(act.workspaceId) : undefined;
     return {
@@ -160,10 +161,10 @@ export class ActivationService {
       loginUrl: act.state === 'activated' && ws ? siteInfo(ws.site).loginUrl : null,
       expiresAt: new Date(act.expiresAt).toISOString(),
       verified: this.isProved(act),
-      next: returning ? 'returning' : this.nextStep(act),
+      next,
       proof: act.proof ?? null,
       proofs: !act.proof && act.state === 'needs-billing-account' ? this.proofMethods : [],
-      paths: this.pathsOf(act, returning),
+      paths: this.pathsOf(act, next),
       returning: returning ? this.returningSummary(act) : null,
     };
   }
@@ -196,16 +197,17 @@ export class ActivationService {
   }
 
   /** The steps the API would accept now, so a client offers no path that is bound to fail later. */
-  private pathsOf(act: ActivationRecord, returning: boolean): ActivationPath[] {
+  private pathsOf(act: ActivationRecord, next: ActivationNext): ActivationPath[] {
     const proved = this.isProved(act);
     switch (act.state) {
       case 'activated':
         return [];
       case 'needs-workspace':
-        return returning && !proved ? [] : ['create-workspace', 'bind-workspace'];
+        return next === 'returning' && !proved ? [] : ['create-workspace', 'bind-workspace'];
       case 'needs-billing-account':
-        if (returning) return proved ? ['bind-billing-account'] : [];
-        if (this.repos.accounts.linkedBillingAccountId(act.accountId)) return ['bind-billing-account'];
+        if (next === 'returning') return proved ? ['bind-billing-account'] : [];
+        // `bind-billing-account` here: the cloud account is linked, so only its owner's account binds.
+        if (next === 'bind-billing-account') return ['bind-billing-account'];
         if (this.policy.requireVerifiedLink && !proved) return [];
         return ['register', 'bind-billing-account'];
     }

@@ -1,6 +1,7 @@
 // Free login (the marketplace's "Login Directly" button, SPI action `verify`). The marketplace has
 // proved who the buyer is, so the activation it starts is marked verified; it still skips nothing
 // that proves control of a Billing Center or Guance account (those take their email codes).
+import type { FreeLoginOutcome } from '../../shared/free-login';
 import type { SiteCode } from '../../shared/sites';
 import type { AuditContext } from '../db/audit-context';
 import type { Repositories } from '../db/repositories';
@@ -27,9 +28,11 @@ export class FreeLoginService {
   /**
    * `params` carry a valid signature already. Returns where to send the browser: the landing page,
    * with the bearer token in the fragment (browsers send neither fragments to servers nor in Referer).
+   * A refusal is thrown as the API error; the route turns it into the failed FreeLoginOutcome
+   * (marketplace/free-login-outcome.ts).
    * `audit`: the SPI request's context, for the activation it starts.
    */
-  verify(params: Record<string, string>, audit: AuditContext): { location: string; activationId: string } {
+  verify(params: Record<string, string>, audit: AuditContext): Extract<FreeLoginOutcome, { ok: true }> {
     const now = this.now();
     const instanceId = params.instanceId ?? '';
     if (!/^\d{1,20}$/.test(instanceId)) throw new ApiError('VALIDATION_FAILED', 'instanceId must be 1 to 20 digits', [{ path: 'instanceId', message: 'Not an instance ID' }]);
@@ -53,7 +56,7 @@ export class FreeLoginService {
         { proof: 'marketplace', mail });
       this.lifecycleRepo.markVerified(activation.id);
       const q = new URLSearchParams({ activation: activation.id });
-      return { location: `${this.publicUrl}${LANDING_PATH}?${q}#token=${encodeURIComponent(token)}`, activationId: activation.id };
+      return { ok: true as const, location: `${this.publicUrl}${LANDING_PATH}?${q}#token=${encodeURIComponent(token)}`, activationId: activation.id };
     }, audit);
     // A link made without proof was superseded: its Billing Center account is told after the commit.
     this.lifecycle.send(mail);
