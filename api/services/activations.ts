@@ -411,6 +411,9 @@ export class ActivationService {
     const email = lower(ga.email);
     let ownerId: string;
     let newAccount: { id: string; username: string; email: string; passwordHash: string; phone: string | null } | undefined;
+    // The code first: whether an address or username has a Guance account is told only to the
+    // reader of that mailbox.
+    const code = this.codes.check('guance-account', email, ga.code, act.id);
     if (ga.kind === 'existing') {
       const owner = this.repos.accounts.guanceByEmail(email);
       if (!owner) throw new ApiError('GUANCE_ACCOUNT_NOT_FOUND', 'No Guance account has this email address', { field: 'guanceAccount.email' });
@@ -419,7 +422,6 @@ export class ActivationService {
       this.requireFreeNames(['guance'], ga.username, email);
       ownerId = newId('ga');
     }
-    const code = this.codes.check('guance-account', email, ga.code, act.id);
     if (ga.kind === 'new') {
       newAccount = { id: ownerId, username: ga.username, email, passwordHash: await hashPassword(ga.password), phone: ga.phone ?? null };
     }
