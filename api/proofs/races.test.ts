@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../lib/crypto';
-import { MANY_BUYERS, setup } from '../test-support';
+import { formatBeijingTime } from '../marketplace/free-login';
+import { signSpiParams } from '../marketplace/signature';
+import { MANY_BUYERS, SPI_KEY, setup } from '../test-support';
 
 const N = 20;
 const HOUR = 3600_000;
@@ -94,5 +96,23 @@ describe(`${N} concurrent attempts, one winner`, () => {
     expect(outcome(results)).toEqual({ ok: 1, codes: ['409 CLOUD_ACCOUNT_LINKED_ELSEWHERE'] });
     expect(count(s, 'SELECT COUNT(*) FROM cloud_account_links WHERE account_id = ?', contested)).toBe(1);
     expect(count(s, "SELECT COUNT(*) FROM activations WHERE account_id = ? AND state = 'needs-workspace'", contested)).toBe(1);
+  });
+
+  it('prove the owner of a cloud account whose link was made without proof (free login): the link ends once, one mail', async () => {
+    const s = setup({ rateLimits: MANY_BUYERS });
+    const contested = '9999888877770000';
+    await s.register('squatter', 'squatter@example.com', await s.start(contested, '840000'));
+    server = serve({ fetch: s.app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise<void>((res) => server!.once('listening', () => res()));
+    const { port } = server.address() as AddressInfo;
+    // N Login Directly links (each signed link is distinct: an extra parameter is signed too).
+    const links = Array.from({ length: N }, (_, i) => new URLSearchParams(signSpiParams(
+      { action: 'verify', instanceId: '840000', timeStamp: formatBeijingTime(s.clock.now()), click: String(i) }, SPI_KEY)));
+    const results = await Promise.all(links.map((q) => fetch(`http://127.0.0.1:${port}/marketplace/aliyun?${q}`, { redirect: 'manual' })));
+    expect(results.map((r) => r.status)).toEqual(Array(N).fill(302));
+    expect(count(s, "SELECT COUNT(*) FROM link_endings WHERE account_id = ? AND reason = 'superseded'", contested)).toBe(1);
+    expect(count(s, 'SELECT COUNT(*) FROM cloud_account_links WHERE account_id = ?', contested)).toBe(0);
+    expect(count(s, "SELECT COUNT(*) FROM activations WHERE account_id = ? AND proof = 'marketplace'", contested)).toBe(N);
+    expect(s.repos.outbox.to('squatter@example.com').filter((m) => m.subject.includes(contested))).toHaveLength(1);
   });
 });
