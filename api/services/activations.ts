@@ -50,8 +50,8 @@ export class ActivationService {
   }
 
   /**
-   * With `requireVerifiedLink`, a cloud account not linked yet can be linked only by an activation
-   * the marketplace verified (free login): anyone who learns the two IDs could otherwise link
+   * With `requireVerifiedLink`, a cloud account not linked yet can be linked only by a proved
+   * activation (free login, Sign in with Alibaba Cloud): anyone who learns the two IDs could otherwise link
    * someone else's purchase to their own Billing Center account. An existing link still only
    * needs its owner's email code.
    */
