@@ -159,6 +159,12 @@ export const Activation = z.object({
    * otherwise a proof lets the owner replace a link that was made without proof.
    */
   proofs: z.array(ProofMethod).optional(),
+  /**
+   * Proved, and the cloud account's link was made without proof: besides binding that account
+   * with its email code (which makes the link proved), the owner may register or bind their own,
+   * which ends the old link (its Billing Center account is told).
+   */
+  replaceableLink: z.boolean().optional(),
 });
 export type Activation = z.infer<typeof Activation>;
 

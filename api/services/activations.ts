@@ -72,16 +72,14 @@ export class ActivationService {
   }
 
   /**
-   * Records that `act` proved its cloud account's owner (Sign in with Alibaba Cloud); a link made
-   * without proof ends at once, so the owner continues to register or bind their own account.
+   * Records that `act` proved its cloud account's owner (Sign in with Alibaba Cloud). A link made
+   * without proof is replaced when the owner links their Billing Center account (register, or bind
+   * another one), or made a proved link when they bind the linked one with its code: proving alone
+   * ends nothing, so an owner who linked before proofs were required and clicks Login Directly
+   * keeps their link and settlements.
    */
   prove(act: ActivationRecord, proof: ProofMethod, audit: AuditContext): Activation {
-    const mail = this.repos.tx(() => {
-      const now = this.now();
-      this.repos.activations.setProof(act.id, proof, now);
-      return act.state === 'needs-billing-account' ? this.supersedeFor(act, now) : [];
-    }, audit);
-    void this.links?.send(mail);
+    withAuditContext(audit, () => this.repos.activations.setProof(act.id, proof, this.now()));
     return this.reload(act.id);
   }
 
@@ -90,11 +88,8 @@ export class ActivationService {
     this.lifecycle?.sweep();
   }
 
-  /**
-   * `opts.proof`: the activation is started by a proof (free login). Call inside the caller's
-   * transaction then; the mail about a superseded link goes out through `opts.mail`.
-   */
-  start(body: StartActivationBody, audit: AuditContext, opts: { proof?: ProofMethod; mail?: MailMessage[] } = {}): { activation: Activation; token: string } {
+  /** `opts.proof`: the activation is started by a proof (free login). */
+  start(body: StartActivationBody, audit: AuditContext, opts: { proof?: ProofMethod } = {}): { activation: Activation; token: string } {
     this.sweep();
     const instance = this.repos.instances.get(body.instanceId);
     if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'The marketplace has not told us about this instance', { field: 'instanceId' });
@@ -114,10 +109,7 @@ export class ActivationService {
     };
     withAuditContext(audit, () => {
       this.repos.activations.insert(record, now);
-      if (opts.proof) {
-        this.repos.activations.setProof(record.id, opts.proof, now);
-        opts.mail?.push(...this.supersedeFor(record, now));
-      }
+      if (opts.proof) this.repos.activations.setProof(record.id, opts.proof, now);
     });
     // The hot path (typed IDs) builds the answer from what it wrote; a proof re-reads it.
     return {
@@ -158,6 +150,7 @@ export class ActivationService {
       next: this.nextStep(act),
       proof: act.proof ?? null,
       proofs: !act.proof && act.state === 'needs-billing-account' ? this.proofMethods : [],
+      replaceableLink: act.state === 'needs-billing-account' && this.isProved(act) && this.repos.links.live(act.accountId)?.proof === null,
     };
   }
 
@@ -176,9 +169,8 @@ export class ActivationService {
       case 'needs-workspace':
         return 'workspace';
       case 'needs-billing-account': {
-        const link = this.repos.links.live(act.accountId);
-        // A proved activation ends a link made without proof before it links anything.
-        if (link && (link.proof !== null || !this.isProved(act))) return 'bind-billing-account';
+        // A link made without proof: a proved activation may also replace it (`replaceableLink`).
+        if (this.repos.accounts.linkedBillingAccountId(act.accountId)) return 'bind-billing-account';
         if (!this.isProved(act) && this.policy.requireVerifiedLink) return 'prove';
         return 'register';
       }
@@ -368,7 +360,12 @@ export class ActivationService {
     const mail = this.repos.tx(() => {
       const now = this.now();
       this.codes.consume(code);
-      const superseded = proved && this.repos.links.live(act.accountId)?.billingAccountId !== account.id ? this.supersedeFor(act, now) : [];
+      const link = this.repos.links.live(act.accountId);
+      // The proved owner binding the account linked without proof: the link stays, now proved.
+      if (proved && link?.proof === null && link.billingAccountId === account.id) {
+        this.repos.links.markProved(act.accountId, account.id, act.proof ?? 'marketplace');
+      }
+      const superseded = proved && link && link.billingAccountId !== account.id ? this.supersedeFor(act, now) : [];
       this.requireNotLinked(act, account.id);
       this.requireProofForNewLink(act.accountId, proved);
       const linked = this.repos.accounts.linkedBillingAccountId(act.accountId);
