@@ -20,7 +20,7 @@ import { redactText } from './security/redact';
 import { RateLimiter, type RateLimitConfig } from './security/rate-limit';
 import { EXTENSION_ID } from '../shared/extension-id';
 import { signInPages } from './routes/alibaba-sign-in';
-import { AlibabaSignInService, WEB_CALLBACK_PATH } from './services/alibaba-sign-in';
+import { AlibabaSignInService, SIGN_IN_TTL_MS, WEB_CALLBACK_PATH } from './services/alibaba-sign-in';
 import { ActivationService } from './services/activations';
 import { LinkService } from './services/links';
 import { CodeService } from './services/codes';
@@ -166,6 +166,7 @@ export function createApi(deps: AppDeps) {
     lifecycle.sweep();
     limiter.sweep();
     freeLogin.forgetOldTokens();
+    repos.signIns.forgetBefore(now() - SIGN_IN_TTL_MS);
   };
   return { app, maintenance, sweep: () => lifecycle.sweep(), links };
 }

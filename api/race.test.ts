@@ -6,7 +6,8 @@ import { MANY_BUYERS, randomDigits, setup } from './test-support';
 
 const N = 20;
 
-describe('races: exactly one wins, the others get the 409', () => {
+// 20 registrations hash 20 passwords (scrypt): on a shared 2-core machine that alone can pass 5 s.
+describe('races: exactly one wins, the others get the 409', { timeout: 30_000 }, () => {
   it('20 registrations of one username through a real listening server', async () => {
     const ctx = setup({ rateLimits: MANY_BUYERS });
     const acts: { a: Awaited<ReturnType<typeof ctx.start>>; code: string; email: string }[] = [];

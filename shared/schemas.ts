@@ -214,6 +214,12 @@ export const Activation = z.object({
    * purchase (`proof` set); an unproved one gets null and learns only that the purchase is activated.
    */
   returning: ReturningSummary.nullable().optional(),
+  /**
+   * Proved, and the cloud account's link was made without proof: besides binding that account
+   * with its email code (which makes the link proved), the owner may register or bind their own,
+   * which ends the old link (its Billing Center account is told).
+   */
+  replaceableLink: z.boolean().optional(),
 });
 export type Activation = z.infer<typeof Activation>;
 

@@ -19,6 +19,8 @@ export interface World {
   usernames: string[];
   emails: string[];
   workspaceIds: string[];
+  /** Redirect URIs the API accepts for Sign in with Alibaba Cloud (when configured). */
+  redirectUris?: string[];
 }
 
 export interface GenRequest {
@@ -96,6 +98,13 @@ export function arbitraries(w: World) {
     site: fc.record({ site: field(site) }, { requiredKeys: [] }),
     binding: fc.record({
       workspaceId: field(fc.oneof(pick(w.workspaceIds), fc.string({ maxLength: 70 }))), anotherWorkspace: field(fc.constantFrom(true, false)),
+    }, { requiredKeys: [] }),
+    signIn: fc.record({
+      redirectUri: field(fc.constantFrom(...(w.redirectUris ?? []), 'https://evil.example/cb', 'not a url', 'javascript:alert(1)')),
+    }, { requiredKeys: [] }),
+    signInCallback: fc.record({
+      callbackUrl: field(fc.tuple(fc.constantFrom(...(w.redirectUris ?? ['https://activator.test/x'])), fc.string({ maxLength: 30 }), fc.string({ maxLength: 60 }))
+        .map(([base, code, state]) => `${base}?${new URLSearchParams({ code, state })}`)),
     }, { requiredKeys: [] }),
     session: fc.record({ login: field(fc.oneof(username, email)), password: field(fc.oneof(passwordOk, fc.constant('correct horse 42'))) }, { requiredKeys: [] }),
   };
@@ -196,6 +205,13 @@ export function arbitraries(w: World) {
     method: 'POST', path: '/api/v1/sessions', headers: clean({ ...extra, 'Content-Type': ct || undefined }), body,
   }));
 
+  // The browser-tab callback of Sign in with Alibaba Cloud, with made-up codes, states and cookies.
+  const signInPage: fc.Arbitrary<GenRequest> = fc.tuple(fc.string({ maxLength: 30 }), fc.string({ maxLength: 60 }), fc.option(fc.string({ maxLength: 40 })), extraHeaders)
+    .map(([code, state, cookie, extra]) => ({
+      method: 'GET', path: `/activate/alibaba-sign-in/callback?${new URLSearchParams({ code, state })}`,
+      headers: clean({ ...extra, Cookie: cookie === null ? undefined : `guance_alibaba_sign_in=${encodeURIComponent(cookie)}` }),
+    }));
+
   /** One request against any route, each route about equally often. */
   const request: fc.Arbitrary<GenRequest> = fc.oneof(
     bodyRoute('POST', null, bodies.start!),
@@ -208,6 +224,9 @@ export function arbitraries(w: World) {
     getRoute('/workspaces'),
     bodyRoute('POST', '/workspaces', bodies.workspace!),
     bodyRoute('POST', '/workspace-bindings', bodies.binding!),
+    bodyRoute('POST', '/alibaba-sign-in', bodies.signIn!),
+    bodyRoute('POST', '/alibaba-sign-in/callback', bodies.signInCallback!),
+    signInPage,
     sessions,
     spi,
     meta,

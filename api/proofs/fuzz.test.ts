@@ -2,7 +2,10 @@
 // never answers 500, every refusal has the one error shape ({error: {code, message, details?}}),
 // and a refused request changes nothing.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXTENSION_REDIRECT_URI } from '../app';
+import { WEB_CALLBACK_PATH } from '../services/alibaba-sign-in';
+import { CLIENT_ID, CLIENT_SECRET, startAlibabaProvider } from '../test-oidc-provider';
 import { isApiErrorBody } from '../../shared/errors';
 import { SPI_KEY, setup } from '../test-support';
 import { arbitraries, LATEST_CODE, type GenRequest, type World } from './arbitraries';
@@ -10,8 +13,17 @@ import { domainSnapshot } from './snapshot';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
 
+// Sign in with Alibaba Cloud is configured against a real provider, so its routes reach past
+// "not configured" (the authorization URL is built; made-up answers are refused).
+const WEB_REDIRECT = `https://activator.test${WEB_CALLBACK_PATH}`;
+let op: Awaited<ReturnType<typeof startAlibabaProvider>>;
+beforeAll(async () => {
+  op = await startAlibabaProvider([EXTENSION_REDIRECT_URI, WEB_REDIRECT]);
+});
+afterAll(() => op.close());
+
 async function buildWorld() {
-  const s = setup();
+  const s = setup({ alibabaSignIn: { issuer: op.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
   // An activated account, a second activation of the same cloud account waiting for a workspace,
   // a fresh one on another account, and one on an instance that has since expired.
   const { act: done } = await s.register('alice_01', 'alice@example.com');
@@ -32,6 +44,7 @@ async function buildWorld() {
     usernames: ['alice_01'],
     emails: ['alice@example.com'],
     workspaceIds: ws,
+    redirectUris: [EXTENSION_REDIRECT_URI, WEB_REDIRECT],
   };
   return { s, world };
 }

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../lib/crypto';
-import { MANY_BUYERS, setup } from '../test-support';
+import { formatBeijingTime } from '../marketplace/free-login';
+import { signSpiParams } from '../marketplace/signature';
+import { MANY_BUYERS, SPI_KEY, setup } from '../test-support';
 
 const N = 20;
 const HOUR = 3600_000;
@@ -34,7 +36,8 @@ function outcome(results: Array<{ status: number; body: { error?: { code: string
   return { ok, codes };
 }
 
-describe(`${N} concurrent attempts, one winner`, () => {
+// Each case hashes ~20 passwords (scrypt) first: on a shared 2-core machine that alone can pass 5 s.
+describe(`${N} concurrent attempts, one winner`, { timeout: 30_000 }, () => {
   it('take the same username', async () => {
     const s = setup({ rateLimits: MANY_BUYERS });
     const acts = [];
@@ -94,5 +97,27 @@ describe(`${N} concurrent attempts, one winner`, () => {
     expect(outcome(results)).toEqual({ ok: 1, codes: ['409 CLOUD_ACCOUNT_LINKED_ELSEWHERE'] });
     expect(count(s, 'SELECT COUNT(*) FROM cloud_account_links WHERE account_id = ?', contested)).toBe(1);
     expect(count(s, "SELECT COUNT(*) FROM activations WHERE account_id = ? AND state = 'needs-workspace'", contested)).toBe(1);
+  });
+
+  it('proved owners replacing a link made without proof (free login, then registration): it ends once, one mail', async () => {
+    const s = setup({ rateLimits: MANY_BUYERS });
+    const contested = '9999888877770000';
+    await s.register('squatter', 'squatter@example.com', await s.start(contested, '840000'));
+    // N Login Directly links (each signed link is distinct: an extra parameter is signed too).
+    const acts = [];
+    for (let i = 0; i < N; i++) {
+      const q = new URLSearchParams(signSpiParams(
+        { action: 'verify', instanceId: '840000', timeStamp: formatBeijingTime(s.clock.now()), click: String(i) }, SPI_KEY));
+      const loc = new URL((await s.app.request(`/marketplace/aliyun?${q}`)).headers.get('Location')!);
+      const a = { id: loc.searchParams.get('activation')!, token: new URLSearchParams(loc.hash.slice(1)).get('token')!, accountId: contested, instanceId: '840000' };
+      const call = (m: string, sub: string, body?: unknown) => s.call(m, `/activations/${a.id}${sub}`, body, a.token);
+      acts.push({ ...a, call, email: `proved${i}@example.com`, code: await s.codeFor({ ...a, call }, { purpose: 'register', email: `proved${i}@example.com` }, `proved${i}@example.com`) });
+    }
+    const post = await listen(s);
+    const results = await Promise.all(acts.map((a, i) => post(`/activations/${a.id}/registration`, s.registrationBody(`proved_${i}`, a.email, a.code), a.token)));
+    expect(outcome(results)).toEqual({ ok: 1, codes: ['409 CLOUD_ACCOUNT_LINKED_ELSEWHERE'] });
+    expect(count(s, "SELECT COUNT(*) FROM link_endings WHERE account_id = ? AND reason = 'superseded'", contested)).toBe(1);
+    expect(count(s, "SELECT COUNT(*) FROM cloud_account_links WHERE account_id = ? AND proof = 'marketplace'", contested)).toBe(1);
+    expect(s.repos.outbox.to('squatter@example.com').filter((m) => m.subject.includes(contested))).toHaveLength(1);
   });
 });

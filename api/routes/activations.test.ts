@@ -427,12 +427,23 @@ describe('workspaces', () => {
     const ctx = setup();
     await withBillingAccount(ctx, ACCOUNT);
     const a = await boundActivation(ctx, ACCOUNT);
-    expect(await a.call('POST', '/workspaces', { name: 'X', language: 'zh', agreeTerms: true, guanceAccount: { kind: 'existing', email: 'nobody@example.com', code: '123456' } }))
-      .toMatchObject({ status: 404, body: { error: { code: 'GUANCE_ACCOUNT_NOT_FOUND' } } });
-    expect(await a.call('POST', '/workspaces', {
+    // Issue 9: without a valid code for the address nothing is said about it; with one (its
+    // mailbox's reader), that it has no account or is taken.
+    const existing = (email: string, code: string) => ({ name: 'X', language: 'zh', agreeTerms: true, guanceAccount: { kind: 'existing', email, code } });
+    const fresh = (email: string, code: string) => ({
       name: 'X', language: 'zh', agreeTerms: true,
-      guanceAccount: { kind: 'new', username: 'newbie', password: 'abcdefg1', passwordConfirm: 'abcdefg1', email: 'mallory@example.com', code: '123456' },
-    })).toMatchObject({ status: 409, body: { error: { code: 'EMAIL_TAKEN' } } });
+      guanceAccount: { kind: 'new', username: 'newbie', password: 'abcdefg1', passwordConfirm: 'abcdefg1', email, code },
+    });
+    expect(await a.call('POST', '/workspaces', existing('nobody@example.com', '123456')))
+      .toMatchObject({ status: 422, body: { error: { code: 'CODE_INVALID' } } });
+    expect(await a.call('POST', '/workspaces', fresh('mallory@example.com', '123456')))
+      .toMatchObject({ status: 422, body: { error: { code: 'CODE_INVALID' } } });
+    const nobody = await ctx.codeFor(a, { purpose: 'guance-account', email: 'nobody@example.com' }, 'nobody@example.com');
+    expect(await a.call('POST', '/workspaces', existing('nobody@example.com', nobody)))
+      .toMatchObject({ status: 404, body: { error: { code: 'GUANCE_ACCOUNT_NOT_FOUND' } } });
+    const taken = await ctx.codeFor(a, { purpose: 'guance-account', email: 'mallory@example.com' }, 'mallory@example.com');
+    expect(await a.call('POST', '/workspaces', fresh('mallory@example.com', taken)))
+      .toMatchObject({ status: 409, body: { error: { code: 'EMAIL_TAKEN' } } });
   });
 
   it('binds an existing unsettled workspace; a settled one is not bindable', async () => {

@@ -8,7 +8,12 @@ type S = ReturnType<typeof setup>;
 
 /** A purchase activated by registration (alice, one workspace), and a second, unlinked cloud account's purchase. */
 async function activated(s: S) {
-  const { act } = await s.register('alice_01', 'alice@example.com');
+  // Through Login Directly, as buyers do by default, so the link is proved: a link made without
+  // proof is one its proved owner may replace by registering (services/owner-proof.test.ts).
+  const accountId = randomDigits(16);
+  const instanceId = randomDigits(9);
+  await s.createInstance(accountId, instanceId);
+  const { act } = await s.register('alice_01', 'alice@example.com', await s.freeLogin(instanceId));
   return act;
 }
 

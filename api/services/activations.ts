@@ -51,8 +51,8 @@ export class ActivationService {
   }
 
   /**
-   * With `requireVerifiedLink`, a cloud account not linked yet can be linked only by an activation
-   * the marketplace verified (free login): anyone who learns the two IDs could otherwise link
+   * With `requireVerifiedLink`, a cloud account not linked yet can be linked only by a proved
+   * activation (free login, Sign in with Alibaba Cloud): anyone who learns the two IDs could otherwise link
    * someone else's purchase to their own Billing Center account. An existing link still only
    * needs its owner's email code.
    */
@@ -69,23 +69,18 @@ export class ActivationService {
    * made without proof (the owner takes the account back). Returns the mail to send after commit.
    */
   private supersedeFor(act: { id: string; accountId: string }, now: number): MailMessage[] {
-    // The sandbox (REQUIRE_VERIFIED_LINK=false) keeps links made from typed IDs: there they are
-    // the norm, and a buyer's own Login Directly must not end the link they made themselves.
-    if (!this.policy.requireVerifiedLink) return [];
     return this.links?.supersedeUnproved(act.accountId, act.id, now).mail ?? [];
   }
 
   /**
-   * Records that `act` proved its cloud account's owner (Sign in with Alibaba Cloud); a link made
-   * without proof ends at once, so the owner continues to register or bind their own account.
+   * Records that `act` proved its cloud account's owner (Sign in with Alibaba Cloud). A link made
+   * without proof is replaced when the owner links their Billing Center account (register, or bind
+   * another one), or made a proved link when they bind the linked one with its code: proving alone
+   * ends nothing, so an owner who linked before proofs were required and clicks Login Directly
+   * keeps their link and settlements.
    */
   prove(act: ActivationRecord, proof: ProofMethod, audit: AuditContext): Activation {
-    const mail = this.repos.tx(() => {
-      const now = this.now();
-      this.repos.activations.setProof(act.id, proof, now);
-      return act.state === 'needs-billing-account' ? this.supersedeFor(act, now) : [];
-    }, audit);
-    void this.links?.send(mail);
+    withAuditContext(audit, () => this.repos.activations.setProof(act.id, proof, this.now()));
     return this.reload(act.id);
   }
 
@@ -94,11 +89,8 @@ export class ActivationService {
     this.lifecycle?.sweep();
   }
 
-  /**
-   * `opts.proof`: the activation is started by a proof (free login). Call inside the caller's
-   * transaction then; the mail about a superseded link goes out through `opts.mail`.
-   */
-  start(body: StartActivationBody, audit: AuditContext, opts: { proof?: ProofMethod; mail?: MailMessage[] } = {}): { activation: Activation; token: string } {
+  /** `opts.proof`: the activation is started by a proof (free login). */
+  start(body: StartActivationBody, audit: AuditContext, opts: { proof?: ProofMethod } = {}): { activation: Activation; token: string } {
     this.sweep();
     const instance = this.repos.instances.get(body.instanceId);
     if (!instance) throw fieldError('INSTANCE_NOT_FOUND', 'instanceId', 'The marketplace has not told us about this instance');
@@ -118,10 +110,7 @@ export class ActivationService {
     };
     withAuditContext(audit, () => {
       this.repos.activations.insert(record, now);
-      if (opts.proof) {
-        this.repos.activations.setProof(record.id, opts.proof, now);
-        opts.mail?.push(...this.supersedeFor(record, now));
-      }
+      if (opts.proof) this.repos.activations.setProof(record.id, opts.proof, now);
     });
     // The hot path (typed IDs) builds the answer from what it wrote; a proof re-reads it.
     return {
@@ -166,6 +155,7 @@ export class ActivationService {
       proofs: !act.proof && act.state === 'needs-billing-account' ? this.proofMethods : [],
       paths: this.pathsOf(act, next),
       returning: returning ? this.returningSummary(act) : null,
+      replaceableLink: act.state === 'needs-billing-account' && this.isProved(act) && this.repos.links.live(act.accountId)?.proof === null,
     };
   }
 
@@ -271,9 +261,8 @@ export class ActivationService {
       case 'needs-workspace':
         return 'workspace';
       case 'needs-billing-account': {
-        const link = this.repos.links.live(act.accountId);
-        // A proved activation ends a link made without proof before it links anything.
-        if (link && (link.proof !== null || !this.isProved(act))) return 'bind-billing-account';
+        // A link made without proof: a proved activation may also replace it (`replaceableLink`).
+        if (this.repos.accounts.linkedBillingAccountId(act.accountId)) return 'bind-billing-account';
         if (!this.isProved(act) && this.policy.requireVerifiedLink) return 'prove';
         return 'register';
       }
@@ -400,10 +389,14 @@ export class ActivationService {
   async register(act: ActivationRecord, body: RegistrationBody, audit: AuditContext): Promise<Activation> {
     this.requireState(act, 'needs-billing-account');
     this.requireActiveInstance(act);
-    // Registering binds a new workspace at once: never for a purchase that pays for one already.
-    this.requireNotReturning(act, false);
     const proved = this.isProved(act);
-    if (!(proved && this.repos.links.live(act.accountId)?.proof === null)) this.requireNotLinked(act);
+    const replaceable = proved && this.repos.links.live(act.accountId)?.proof === null;
+    // Registering binds a new workspace at once: never for a purchase that pays for one already,
+    // unless it pays under a link made without proof that this proved owner replaces.
+    if (!replaceable) {
+      this.requireNotReturning(act, false);
+      this.requireNotLinked(act);
+    }
     this.requireProofForNewLink(act.accountId, proved);
     const email = lower(body.email);
     // Names are checked only after a valid code: a stranger cannot probe which ones exist.
@@ -412,10 +405,11 @@ export class ActivationService {
     const passwordHash = await hashPassword(body.password);
     const mail = this.repos.tx(() => {
       const now = this.now();
-      this.requireNotReturning(act, false);
       this.codes.consume(code);
       const superseded = proved ? this.supersedeFor(act, now) : [];
       this.requireNotLinked(act);
+      // After the replaced link's settlements ended: another activation may have bound one meanwhile.
+      this.requireNotReturning(act, false);
       const guance = { id: newId('ga'), username: body.username, email, passwordHash, phone: body.phone ?? null };
       const billing = {
         id: newId('ba'), username: body.username, email, passwordHash, phone: body.phone ?? null,
@@ -476,7 +470,12 @@ export class ActivationService {
     const mail = this.repos.tx(() => {
       const now = this.now();
       this.codes.consume(code);
-      const superseded = proved && this.repos.links.live(act.accountId)?.billingAccountId !== account.id ? this.supersedeFor(act, now) : [];
+      const link = this.repos.links.live(act.accountId);
+      // The proved owner binding the account linked without proof: the link stays, now proved.
+      if (proved && link?.proof === null && link.billingAccountId === account.id) {
+        this.repos.links.markProved(act.accountId, account.id, act.proof ?? 'marketplace');
+      }
+      const superseded = proved && link && link.billingAccountId !== account.id ? this.supersedeFor(act, now) : [];
       this.requireNotLinked(act, account.id);
       this.requireProofForNewLink(act.accountId, proved);
       const linked = this.repos.accounts.linkedBillingAccountId(act.accountId);
@@ -520,6 +519,9 @@ export class ActivationService {
     const email = lower(ga.email);
     let ownerId: string;
     let newAccount: { id: string; username: string; email: string; passwordHash: string; phone: string | null } | undefined;
+    // The code first: whether an address or username has a Guance account is told only to the
+    // reader of that mailbox.
+    const code = this.codes.check('guance-account', email, ga.code, act.id);
     if (ga.kind === 'existing') {
       const owner = this.repos.accounts.guanceByEmail(email);
       if (!owner) throw new ApiError('GUANCE_ACCOUNT_NOT_FOUND', 'No Guance account has this email address', { field: 'guanceAccount.email' });
@@ -528,7 +530,6 @@ export class ActivationService {
       this.requireFreeNames(['guance'], ga.username, email);
       ownerId = newId('ga');
     }
-    const code = this.codes.check('guance-account', email, ga.code, act.id);
     if (ga.kind === 'new') {
       newAccount = { id: ownerId, username: ga.username, email, passwordHash: await hashPassword(ga.password), phone: ga.phone ?? null };
     }

@@ -12,7 +12,6 @@ import { checkTimeStamp, FREE_LOGIN_WINDOW_MS } from '../marketplace/free-login'
 import { LANDING_PATH } from '../marketplace/landing';
 import type { ActivationService } from './activations';
 import type { LifecycleService } from './lifecycle';
-import type { MailMessage } from '../mail/mailer';
 
 export class FreeLoginService {
   constructor(
@@ -42,8 +41,7 @@ export class FreeLoginService {
         ? new ApiError('VALIDATION_FAILED', 'timeStamp must be yyyy-MM-dd HH:mm:ss (Beijing time)', [{ path: 'timeStamp', message: 'Bad time stamp' }])
         : new ApiError('CODE_EXPIRED', 'This login link is too old (or from the future); click Login Directly again', { reason: stamp.reason });
     }
-    const mail: MailMessage[] = [];
-    const answer = this.repos.tx(() => {
+    return this.repos.tx(() => {
       const instance = this.repos.instances.get(instanceId);
       if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'The marketplace has not told us about this instance yet; try again in a minute', { instanceId });
       if (instance.status !== 'active') throw this.lifecycle.notActive(instance);
@@ -53,14 +51,11 @@ export class FreeLoginService {
         throw new ApiError('TOKEN_REPLAYED', 'This login link was used already; click Login Directly again');
       }
       const { activation, token } = this.activations.start({ accountId: instance.accountId, instanceId, site: this.defaultSite }, audit,
-        { proof: 'marketplace', mail });
+        { proof: 'marketplace' });
       this.lifecycleRepo.markVerified(activation.id);
       const q = new URLSearchParams({ activation: activation.id });
       return { ok: true as const, location: `${this.publicUrl}${LANDING_PATH}?${q}#token=${encodeURIComponent(token)}`, activationId: activation.id };
     }, audit);
-    // A link made without proof was superseded: its Billing Center account is told after the commit.
-    this.lifecycle.send(mail);
-    return answer;
   }
 
   /** Used tokens older than the window can never pass the time check again: forget them. */

@@ -30,7 +30,7 @@ async function freeLogin(s: S, instanceId: string) {
 const VICTIM = '2345678901234567';
 
 describe('a proved activation supersedes a link made without proof', () => {
-  it('ends the old link and its settlements, mails the old account, audits it; the owner registers', async () => {
+  it('ends the old link and its settlements when the owner links, mails the old account, audits it', async () => {
     // The sandbox let an attacker who knew the two IDs register on the victim's purchase.
     const sandbox = setup();
     const attacker = await sandbox.start(VICTIM, '7001');
@@ -42,42 +42,73 @@ describe('a proved activation supersedes a link made without proof', () => {
     expect((await pending.call('POST', '/billing-account', { username: 'mallory', code })).status).toBe(200);
 
     // The operator turns the default on (proof required) over the same database; the owner
-    // clicks Login Directly: the marketplace proves the account.
+    // clicks Login Directly: the marketplace proves the account. Proving alone ends nothing.
     const s = setup({ db: sandbox.db, requireVerifiedLink: true });
     const owner = await freeLogin(s, '7001');
     const view = await owner.call('GET', '');
-    expect(view.body.activation).toMatchObject({ proof: 'marketplace', next: 'register' });
-    expect(s.db.prepare('SELECT count(*) FROM cloud_account_links WHERE account_id = ?').pluck().get(VICTIM)).toBe(0);
+    // The purchase pays for the attacker's workspace: the owner is shown it (a returning buyer's
+    // view) and may replace the link, since it was made without proof.
+    expect(view.body.activation).toMatchObject({
+      proof: 'marketplace', next: 'returning', replaceableLink: true,
+      returning: { workspaces: [{ name: 'mallory space', billingAccount: { username: 'mallory' } }] },
+    });
+    expect(s.db.prepare('SELECT count(*) FROM link_endings').pluck().get()).toBe(0);
+
+    // The owner registers their own Billing Center account: the old link ends.
+    await s.register('owner_9', 'owner9@example.com', { ...owner, accountId: VICTIM, instanceId: '7001' });
+    expect(s.db.prepare('SELECT billing_account_id = (SELECT id FROM billing_accounts WHERE username = ?), proof FROM cloud_account_links WHERE account_id = ?').raw().get('owner_9', VICTIM))
+      .toEqual([1, 'marketplace']);
     expect(s.db.prepare('SELECT reason, activation_id, proof FROM link_endings WHERE account_id = ?').all(VICTIM))
       .toEqual([{ reason: 'superseded', activation_id: owner.id, proof: null }]);
-    expect(s.db.prepare('SELECT end_reason FROM settlements WHERE account_id = ?').pluck().all(VICTIM)).toEqual(['superseded']);
+    expect(s.db.prepare("SELECT end_reason FROM settlements s JOIN workspaces w ON w.id = s.workspace_id WHERE w.name = 'mallory space'").pluck().all()).toEqual(['superseded']);
     const mail = s.repos.outbox.to('mallory@example.com').at(-1)!;
     expect(mail.subject).toContain(VICTIM);
     expect(mail.body).toMatch(/mallory space/);
     expect(mail.body).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
-    const audit = s.db.prepare("SELECT entity, field, old_value, new_value, request_id FROM audit_log WHERE account_id = ? AND entity IN ('link', 'settlement') ORDER BY id").all(VICTIM) as Array<Record<string, string>>;
-    expect(audit.slice(-2).map((r) => [r.entity, r.new_value])).toEqual([['settlement', 'direct (superseded)'], ['link', null]]);
-    expect(audit.at(-1)!.request_id).toBeTruthy();
+    const audit = s.db.prepare("SELECT entity, new_value, request_id FROM audit_log WHERE account_id = ? AND entity IN ('link', 'settlement') ORDER BY id").all(VICTIM) as Array<Record<string, string>>;
+    const ended = audit.findIndex((r) => r.entity === 'link' && r.new_value === null);
+    expect(audit[ended - 1]).toMatchObject({ entity: 'settlement', new_value: 'direct (superseded)' });
+    expect(audit[ended]!.request_id).toBe(audit[ended + 1]!.request_id); // ended and replaced by one request
+    expect(audit[ended + 1]).toMatchObject({ entity: 'link' });
 
     // The attacker's pending activation settles nothing more through the victim's account.
     const ws = await pending.call('GET', '/workspaces');
     expect(ws).toMatchObject({ status: 409, body: { error: { code: 'WRONG_STATE', details: { reason: 'link-ended' } } } });
 
-    // The owner continues: registers their own Billing Center account, linked with proof.
-    await s.register('owner_9', 'owner9@example.com', { ...owner, accountId: VICTIM, instanceId: '7001' });
-    expect(s.db.prepare('SELECT proof FROM cloud_account_links WHERE account_id = ?').pluck().get(VICTIM)).toBe('marketplace');
-
-    // A proved link is never superseded: not by another proof, and not by the schema's leave.
+    // A proved link is never superseded: not by another proof, and not behind the code's back.
     s.clock.advance(1000); // a new Login Directly click: another signed link
     const again = await freeLogin(s, '7001');
     // That purchase now pays for the owner's workspace: a returning buyer, shown what is bound.
     expect((await again.call('GET', '')).body.activation).toMatchObject({ next: 'returning', returning: { workspaces: [{ billingAccount: { username: 'owner_9' } }] } });
     expect(s.db.prepare('SELECT proof FROM cloud_account_links WHERE account_id = ?').pluck().get(VICTIM)).toBe('marketplace');
+    // Another purchase of the account, proved too: the proved link is not replaceable.
+    await s.createInstance(VICTIM, '7003');
+    const third = await freeLogin(s, '7003');
+    expect((await third.call('GET', '')).body.activation).toMatchObject({ next: 'bind-billing-account', replaceableLink: false });
+    expect(await third.call('POST', '/registration', s.registrationBody('third_1', 'third@example.com', await s.codeFor(
+      { ...third, accountId: VICTIM, instanceId: '7003' }, { purpose: 'register', email: 'third@example.com' }, 'third@example.com'))))
+      .toMatchObject({ status: 409, body: { error: { code: 'CLOUD_ACCOUNT_LINKED_ELSEWHERE' } } });
     const link = s.repos.links.live(VICTIM)!;
     expect(() => s.fixture(() => s.repos.tx(() => s.repos.links.end(link, { reason: 'superseded', activationId: again.id }, s.clock.now()))))
       .toThrow(/CHECK constraint failed/);
     expect(() => s.fixture(() => s.db.prepare('DELETE FROM cloud_account_links WHERE account_id = ?').run(VICTIM)))
       .toThrow(/ending recorded/);
+    expect(() => s.fixture(() => s.db.prepare('UPDATE cloud_account_links SET proof = NULL WHERE account_id = ?').run(VICTIM)))
+      .toThrow(/never changed/);
+  });
+
+  it('an owner who linked without proof and then proves keeps the link by binding it with its code: it becomes proved', async () => {
+    const s = setup();
+    const first = await s.start(VICTIM, '7011');
+    await s.register('early_1', 'early@example.com', first);
+    const owner = await freeLogin(s, '7011');
+    const code = await s.codeFor({ ...owner, accountId: VICTIM, instanceId: '7011' }, { purpose: 'bind-billing-account', username: 'early_1' }, 'early@example.com');
+    expect(await owner.call('POST', '/billing-account', { username: 'early_1', code }))
+      .toMatchObject({ status: 200, body: { activation: { state: 'needs-workspace', billingAccount: { username: 'early_1' } } } });
+    expect(s.db.prepare('SELECT proof FROM cloud_account_links WHERE account_id = ?').pluck().get(VICTIM)).toBe('marketplace');
+    expect(s.db.prepare('SELECT count(*) FROM link_endings').pluck().get()).toBe(0);
+    expect(s.db.prepare('SELECT count(*) FROM settlements WHERE ended_at IS NULL').pluck().get()).toBe(1);
+    expect(s.db.prepare("SELECT new_value FROM audit_log WHERE entity = 'link' AND field = 'proof'").pluck().all()).toEqual(['marketplace']);
   });
 
   it('with the default (proof required), typed IDs can still bind an existing link with its owner\'s code', async () => {

@@ -17,11 +17,17 @@ ALTER TABLE cloud_account_links ADD COLUMN proof TEXT CHECK (proof IS NULL OR pr
 UPDATE cloud_account_links SET proof = 'marketplace' WHERE EXISTS (
   SELECT 1 FROM activations a WHERE a.account_id = cloud_account_links.account_id
     AND a.billing_account_id = cloud_account_links.billing_account_id AND a.verified = 1);
--- Whether a link was proved is decided when it is made.
-CREATE TRIGGER cloud_account_links_proof_is_fixed BEFORE UPDATE ON cloud_account_links
-  WHEN NEW.proof IS NOT OLD.proof OR NEW.billing_account_id IS NOT OLD.billing_account_id
+-- A link is ended and a new one made, never moved; the one change allowed is a link made without
+-- proof becoming proved (its owner proved the cloud account and bound that same account).
+CREATE TRIGGER cloud_account_links_fixed BEFORE UPDATE ON cloud_account_links
+  WHEN NEW.billing_account_id IS NOT OLD.billing_account_id OR NEW.linked_at IS NOT OLD.linked_at
+    OR (NEW.proof IS NOT OLD.proof AND (OLD.proof IS NOT NULL OR NEW.proof IS NULL))
 BEGIN
-  SELECT RAISE(ABORT, 'a link is ended and a new one made, never changed');
+  SELECT RAISE(ABORT, 'a link is ended and a new one made, never changed (only proved once)');
+END;
+CREATE TRIGGER audit_link_proof AFTER UPDATE OF proof ON cloud_account_links WHEN NEW.proof IS NOT OLD.proof BEGIN
+  INSERT INTO audit_log (at, request_id, entity, entity_id, field, old_value, new_value, account_id, billing_account_id)
+  VALUES (audit_now(), audit_request_id(), 'link', NEW.account_id, 'proof', OLD.proof, NEW.proof, NEW.account_id, NEW.billing_account_id);
 END;
 
 CREATE TABLE link_endings (

@@ -40,6 +40,7 @@ export class LinkRepository {
          VALUES (@accountId, @billingAccountId, @proof, @linkedAt, @now, @reason, @activationId, @note)`,
       ),
       remove: db.prepare('DELETE FROM cloud_account_links WHERE account_id = ? AND billing_account_id = ?'),
+      markProved: db.prepare('UPDATE cloud_account_links SET proof = ? WHERE account_id = ? AND billing_account_id = ? AND proof IS NULL'),
       // Workspaces of the link's Billing Center account settled through this cloud account's instances.
       settledUnder: db.prepare<[string, string], { workspace_id: string; name: string; site: string; instance_id: string }>(
         `SELECT s.workspace_id, w.name, w.site, s.instance_id
@@ -79,6 +80,11 @@ export class LinkRepository {
     for (const w of settled) this.s.endSettlement.run({ now, reason: ending.reason, workspaceId: w.workspaceId, accountId: link.accountId });
     this.s.remove.run(link.accountId, link.billingAccountId);
     return settled;
+  }
+
+  /** The owner proved the cloud account and bound the linked account with its code: the link is proved now. */
+  markProved(accountId: string, billingAccountId: string, proof: ProofMethod): void {
+    this.s.markProved.run(proof, accountId, billingAccountId);
   }
 
   endings(accountId: string) {
