@@ -124,7 +124,7 @@ describe('free login: landing page → background', () => {
     expect(await w.svc.open({ ...msg, activationId: 'act_unknown' }, cs.url.href)).toEqual({ ok: false, reason: 'not-confirmed' });
     expect(w.events).toEqual([]);
     expect(await activationStore.get()).toBeNull();
-    const mine: WizardState = { ...initialState(), status: 'bind-billing' };
+    const mine: WizardState = { ...initialState(), status: 'bind-billing-account' };
     expect(await popupOpens(mine)).toBe(mine);
   });
 

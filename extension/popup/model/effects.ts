@@ -24,7 +24,7 @@ function checkBefore(kind: RequestKind, s: WizardState): Record<string, Msg> {
     case 'register':
       return Object.assign({}, ...REGISTER_STEPS.map((st) => localCheck(st, s.values.register))) as Record<string, Msg>;
     case 'send-code':
-      return localCheck(s.status, v, [s.status === 'bind-billing' ? 'username' : 'email']);
+      return localCheck(s.status, v, [s.status === 'bind-billing-account' ? 'username' : 'email']);
     case 'bind-billing-account':
     case 'create-workspace':
       return localCheck(s.status, v);

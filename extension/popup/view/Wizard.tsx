@@ -14,7 +14,7 @@ import { SelectField, useT, type StepProps } from './ui';
 import { ALL_SITES, siteInfo } from '../../../shared/sites';
 import { IdsStep } from './steps/IdsStep';
 import { RegisterBasic, RegisterCompany, RegisterMethod } from './steps/RegisterSteps';
-import { BindBilling } from './steps/BindBilling';
+import { BindBillingAccount } from './steps/BindBillingAccount';
 import { ConfirmBind, WorkspaceChoose, WorkspaceCreate } from './steps/WorkspaceSteps';
 import { Done } from './steps/Done';
 
@@ -104,8 +104,8 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
     case 'register-method':
       step = <RegisterMethod p={p} lang={lang} />;
       break;
-    case 'bind-billing':
-      step = <BindBilling p={p} />;
+    case 'bind-billing-account':
+      step = <BindBillingAccount p={p} />;
       break;
     case 'workspace-choose':
       step = <WorkspaceChoose p={p} lang={lang} />;
