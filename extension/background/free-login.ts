@@ -60,7 +60,7 @@ export interface ScriptingLike {
   unregisterContentScripts(filter?: { ids?: string[] }): Promise<unknown>;
 }
 
-export const LANDING_SCRIPT_FILE = 'content-scripts/landing.js';
+const LANDING_SCRIPT_FILE = 'content-scripts/landing.js';
 
 /**
  * Registers the landing content script for exactly the configured API's landing page, replacing a

@@ -13,7 +13,7 @@ import type { Action, Draft, Msg, RequestKind, Status, WizardState } from './typ
 const REGISTER_STEPS: Status[] = ['register-basic', 'register-company', 'register-method'];
 
 /** How old the background's copy of the activation may be when the wizard opens. */
-export const RESUME_MAX_AGE_MS = 60_000;
+const RESUME_MAX_AGE_MS = 60_000;
 
 /** Which fields a request needs filled in before it goes out. */
 function checkBefore(kind: RequestKind, s: WizardState): Record<string, Msg> {

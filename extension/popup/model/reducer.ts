@@ -5,10 +5,10 @@ import { LOST_ACTIVATION_CODES, messagesFor } from './field-errors';
 import { formOf, stepOfField } from './step-fields';
 import type { Action, Draft, Errors, FormKey, Status, Values, WizardState } from './types';
 
-export const PASSWORD_FIELDS = ['password', 'passwordConfirm'] as const;
+const PASSWORD_FIELDS = ['password', 'passwordConfirm'] as const;
 const NO_ERRORS: Errors = { fields: {}, form: null, retry: null };
 
-export function emptyValues(): Values {
+function emptyValues(): Values {
   return {
     ids: { accountId: '', instanceId: '', site: 'cn1' },
     register: { language: 'zh', agreeTerms: false },

@@ -11,7 +11,7 @@ const trimmed = (v: FormValues, k: string): string => str(v, k).trim();
 /** Optional fields: absent from the body when left empty. */
 const OPTIONAL = new Set(['phone', 'industry']);
 
-export function startBody(v: FormValues) {
+function startBody(v: FormValues) {
   return { accountId: trimmed(v, 'accountId'), instanceId: trimmed(v, 'instanceId'), site: trimmed(v, 'site') };
 }
 
