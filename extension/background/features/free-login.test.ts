@@ -6,17 +6,16 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { Window } from 'happy-dom';
-import { randomDigits, setup, SPI_KEY } from '../../api/test-support';
-import { signSpiParams } from '../../api/marketplace/signature';
-import { formatBeijingTime } from '../../api/marketplace/free-login';
-import type { Message } from '../../shared/protocol';
-import { readLandingPage } from '../content/landing/read-landing-page';
-import { LANDING_SCRIPT_ID } from '../content/landing/landing';
-import { initialState, reducer } from '../popup/model/reducer';
-import type { WizardState } from '../popup/model/types';
-import { activationStore } from './activation-store';
-import { createApiClient } from './api-client';
-import { createFreeLogin, syncLandingScript, type LandingOpen, type ScriptingLike } from './free-login';
+import { randomDigits, setup, SPI_KEY } from '../../../api/test-support';
+import { signSpiParams } from '../../../api/marketplace/signature';
+import { formatBeijingTime } from '../../../api/marketplace/free-login';
+import type { Message } from '../../../shared/protocol';
+import { readLandingPage } from '../../content/landing/landing';
+import { initialState, reducer } from '../../popup/model/reducer';
+import type { WizardState } from '../../popup/model/types';
+import { activationStore } from '../activation-store';
+import { createApiClient } from '../api-client';
+import { createFreeLogin, LANDING_SCRIPT_ID, landingMatches, sameMatches, syncLandingScript, type LandingOpen, type ScriptingLike } from './free-login';
 
 const API = 'https://activator.test';
 
@@ -193,5 +192,23 @@ describe('the landing script registration', () => {
     expect(s.list).toEqual([{ id: LANDING_SCRIPT_ID, matches: ['https://guance.example.com/activate/landing*'] }]);
     expect(await syncLandingScript(s, 'garbage')).toBe('removed');
     expect(s.list).toEqual([]);
+  });
+});
+
+describe('match patterns for the configured API', () => {
+  test('exactly that origin, port included; a sub-path adds its own prefix', () => {
+    expect(landingMatches('http://127.0.0.1:8787')).toEqual(['http://127.0.0.1:8787/activate/landing*']);
+    expect(landingMatches('https://guance.example.com')).toEqual(['https://guance.example.com/activate/landing*']);
+    expect(landingMatches('https://example.com/activator/')).toEqual([
+      'https://example.com/activate/landing*',
+      'https://example.com/activator/activate/landing*',
+    ]);
+    expect(landingMatches('not a url')).toEqual([]);
+    expect(landingMatches('ftp://example.com')).toEqual([]);
+  });
+
+  test('sameMatches ignores order only', () => {
+    expect(sameMatches(['a', 'b'], ['b', 'a'])).toBe(true);
+    expect(sameMatches(['a'], ['a', 'b'])).toBe(false);
   });
 });
