@@ -91,7 +91,7 @@ describe('the background API proxy (wizard calls)', () => {
     expect(w.api.repos.outbox.to('bob@example.com')).toHaveLength(1);
   });
 
-  test('sync: fresh copy from storage, stale copy re-read; no activation → null; dead token → forgotten', async () => {
+  test('get-activation: a fresh copy from the store, a stale one re-read; no activation → null; dead token → forgotten', async () => {
     const w = world();
     expect(await w.svc.call('get-activation', { maxAgeMs: 60_000 })).toEqual({ ok: true, data: { activation: null } });
     const accountId = randomDigits(16);
@@ -127,7 +127,7 @@ describe('the background API proxy (wizard calls)', () => {
     expect(r).toEqual({ ok: false, error: { kind: 'network', message: 'Failed to fetch' } });
   });
 
-  test('site: checked with the shared schema, sent as PATCH, remembered; refused once a workspace is bound', async () => {
+  test('update-activation (the site): checked with the shared schema, sent as PATCH, remembered; refused once a workspace is bound', async () => {
     const w = world();
     const accountId = randomDigits(16);
     await w.api.createInstance(accountId, '7010');

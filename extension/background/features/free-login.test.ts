@@ -83,7 +83,7 @@ async function popupOpens(from: WizardState = initialState()): Promise<WizardSta
 }
 
 describe('free login: landing page → background', () => {
-  test('confirmed with the API, stored as the wizard activation past step 1, popup opened', async () => {
+  test('confirmed with the API, held by the background, popup opened; the popup takes it up past step 1', async () => {
     const w = world();
     const accountId = randomDigits(16);
     await w.api.createInstance(accountId, '5101');
@@ -100,7 +100,7 @@ describe('free login: landing page → background', () => {
     expect(await popupOpens()).toMatchObject({ status: 'register-basic', values: { ids: { accountId, instanceId: '5101', site: 'cn1' } } });
   });
 
-  test('the browser refuses to open the popup: the badge says so, the draft is there for the next opening', async () => {
+  test('the browser refuses to open the popup: the badge says so, the activation is held for the next opening', async () => {
     const w = world({ popup: 'refused' });
     await w.api.createInstance(randomDigits(16), '5102');
     const cs = await w.contentScript('5102');
@@ -127,7 +127,7 @@ describe('free login: landing page → background', () => {
     expect(await popupOpens(mine)).toBe(mine);
   });
 
-  test('the same activation again keeps what the user typed; another one replaces the draft', async () => {
+  test('the same activation again keeps what the user typed; another one replaces it when the popup reads it back', async () => {
     const w = world();
     await w.api.createInstance(randomDigits(16), '5104');
     const first = await w.contentScript('5104');

@@ -182,7 +182,7 @@ describe('requests and errors', () => {
     expect(s.codes['bind-billing-account']).toEqual({ purpose: 'bind-billing-account', sentTo: 'a***e@x.com', resendAt: 61_000, expiresAt: 601_000 });
   });
 
-  test('a sync that finds the same state keeps the step and its errors', () => {
+  test('get-activation finding the same state keeps the step and its errors', () => {
     const before = reducer(at('register-company'), { type: 'invalid', fields: { companyName: { key: 'error_required' } } });
     const s = reducer(before, { type: 'activation', kind: 'get-activation', activation: activation() });
     expect(s.status).toBe('register-company');
@@ -224,7 +224,7 @@ describe('workspace step', () => {
     expect(reducer(choose(), { type: 'back' }).status).toBe('workspace-choose');
   });
 
-  test('bind-billing success leads to the list, which is then (re)loaded', () => {
+  test('bind-billing-account success leads to the list, which is then (re)loaded', () => {
     const s = reducer({ ...at('bind-billing-account'), workspaces: ws }, { type: 'activation', kind: 'bind-billing-account', activation: activation({ state: 'needs-workspace', billingAccount: { username: 'acme' } }) });
     expect(s.status).toBe('workspace-choose');
     expect(s.workspaces).toBeNull();
