@@ -5,11 +5,10 @@ import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } fro
 import type { DetectionSnapshot } from '../../../shared/detections';
 import type { Activation } from '../../../shared/schemas';
 import { toDraft } from '../model/draft';
-import { automaticRequest, createWizardEffects, siteChangeable } from '../model/effects';
+import { automaticRequest, createWizardEffects, siteChangeable, type WizardEffects } from '../model/effects';
 import { initialState, reducer } from '../model/reducer';
 import { STEP_FIELDS } from '../model/step-fields';
 import type { WizardEnv } from '../model/transport';
-import type { WizardEffects } from '../model/effects';
 import { SelectField, useT, type StepProps } from './ui';
 import { ALL_SITES, siteInfo } from '../../../shared/sites';
 import { IdsStep } from './steps/IdsStep';
@@ -17,9 +16,6 @@ import { RegisterBasic, RegisterCompany, RegisterMethod } from './steps/Register
 import { BindBillingAccount } from './steps/BindBillingAccount';
 import { ConfirmBind, WorkspaceChoose, WorkspaceCreate } from './steps/WorkspaceSteps';
 import { Done } from './steps/Done';
-
-export type { WizardEnv };
-export { siteChangeable };
 
 export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: string; snapshot?: DetectionSnapshot | null }) {
   const now = env.now ?? Date.now;
