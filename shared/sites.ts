@@ -40,8 +40,6 @@ export function siteInfo(code: SiteCode): Site {
 
 export const ALL_SITES: Site[] = SITES.map((s) => siteInfo(s.code));
 
-/** Billing Center hosts: where the registration and "change settlement method" forms live. */
-export const BILLING_CENTER_HOSTS = ['boss.guance.com', 'bill.guance.one'] as const;
 
 /** The marketplace product code of Guance's Commercial Plan on the Alibaba Cloud Marketplace (China). */
 export const GUANCE_PRODUCT_CODE = 'cmgj00053362';

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startApiServer, type ApiProcess } from './support/api-server';
-import { heldActivation, launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
+import { heldActivation, launchWithExtension, openExtensionPage, setApiAddress, type ExtensionBrowser } from './support/browser';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server';
 import { createInstance } from './support/marketplace';
 import { startSmtp, type SmtpSink } from './support/smtp';
@@ -63,11 +63,7 @@ beforeAll(async () => {
   await createInstance(api.url, SPI_KEY, ACCOUNT, INSTANCE);
   fx = await startFixtureServer(resolve(import.meta.dirname, 'fixtures/pages'), [CONSOLE]);
   eb = await launch();
-  const options = await openExtensionPage(eb, 'options.html');
-  await options.locator('input[name="apiBaseUrl"]').fill(api.url);
-  await options.click('button[name="save"]');
-  await options.waitForFunction(() => (document.querySelector('#options-status')?.textContent ?? '') !== '');
-  await options.close();
+  await setApiAddress(eb, api.url);
 });
 
 afterAll(async () => {

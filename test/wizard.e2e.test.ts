@@ -174,7 +174,7 @@ describe('popup wizard against the real API', () => {
     await click(popup, 'start');
     // The answer decides the path: this cloud account is already linked, so straight to bind,
     // told that a link exists but not to whom (the user types the username).
-    await atStep(popup, 'bind-billing');
+    await atStep(popup, 'bind-billing-account');
     expect(await text(popup, '.intro')).toMatch(/already linked to a Billing Center account/);
     expect(await value(popup, 'username')).toBe('');
     expect(await popup.$('button[name="switchToRegister"]')).not.toBeNull();
@@ -234,7 +234,7 @@ describe('popup wizard against the real API', () => {
     await atStep(popup, 'ids');
     await fill(popup, 'instanceId', I3);
     await click(popup, 'start');
-    await atStep(popup, 'bind-billing');
+    await atStep(popup, 'bind-billing-account');
     await fill(popup, 'username', 'alice_e2e');
     await fill(popup, 'code', await sendCode(popup, 'alice@example.com', 'alice_e2e'));
     await click(popup, 'bind');

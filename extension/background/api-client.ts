@@ -5,16 +5,15 @@ import { hc } from 'hono/client';
 import { z } from 'zod';
 import type { AppType } from '../../api/app';
 import {
-  Activation,
+  ActivationResponse,
   SendCodeResponse,
   StartActivationResponse,
-  WorkspaceListItem,
+  WorkspaceListResponse,
   type BindBillingAccountBody,
   type BindWorkspaceBody,
   type CreateWorkspaceBody,
   type RegistrationBody,
   type SendCodeBody,
-  type SessionBody,
   type StartActivationBody,
   type UpdateActivationBody,
 } from '../../shared/schemas';
@@ -38,12 +37,7 @@ export class NetworkError extends Error {
   override name = 'NetworkError';
 }
 
-const ActivationAnswer = z.object({ activation: Activation }).transform((x) => x.activation);
-const WorkspaceList = z.object({ workspaces: z.array(WorkspaceListItem) });
-const SessionAnswer = z.object({
-  workspaces: z.array(z.object({ id: z.string(), name: z.string(), loginUrl: z.string() }).loose()),
-}).loose();
-export type SessionAnswer = z.infer<typeof SessionAnswer>;
+const ActivationAnswer = ActivationResponse.transform((x) => x.activation);
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -103,11 +97,10 @@ export function createApiClient(opts: ApiClientOptions) {
     bindBillingAccount: (id: string, token: string, body: BindBillingAccountBody) =>
       call(ActivationAnswer, 'POST billing-account', () => act['billing-account'].$post({ param: { id }, json: body }, auth(token))),
     listWorkspaces: (id: string, token: string) =>
-      call(WorkspaceList, 'GET workspaces', () => act.workspaces.$get({ param: { id } }, auth(token))),
+      call(WorkspaceListResponse, 'GET workspaces', () => act.workspaces.$get({ param: { id } }, auth(token))),
     createWorkspace: (id: string, token: string, body: CreateWorkspaceBody) =>
       call(ActivationAnswer, 'POST workspaces', () => act.workspaces.$post({ param: { id }, json: body }, auth(token))),
     bindWorkspace: (id: string, token: string, body: BindWorkspaceBody) =>
       call(ActivationAnswer, 'POST workspace-bindings', () => act['workspace-bindings'].$post({ param: { id }, json: body }, auth(token))),
-    createSession: (body: SessionBody) => call(SessionAnswer, 'POST /sessions', () => api.sessions.$post({ json: body })),
   };
 }

@@ -71,9 +71,10 @@ describe('the background API proxy (wizard calls)', () => {
     expect(done).toMatchObject({ ok: true, data: { activation: { state: 'activated', site: 'cn4', billingAccount: { username: 'alice' } } } });
     expect((await activationStore.get())?.activation.state).toBe('activated');
 
-    const login = await createApiClient({ baseUrl: 'http://api.test', fetch: ((i: RequestInfo | URL, init?: RequestInit) => w.api.app.request(String(i), init)) as typeof fetch })
-      .createSession({ login: 'alice', password: PASSWORD });
-    expect(login.workspaces.length).toBe(1);
+    const login = await w.api.app.request('/api/v1/sessions', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'alice', password: PASSWORD }),
+    });
+    expect(((await login.json()) as { workspaces: unknown[] }).workspaces.length).toBe(1);
   });
 
   test('identical requests in flight share one API call (double click sends one code)', async () => {
@@ -90,7 +91,7 @@ describe('the background API proxy (wizard calls)', () => {
     expect(w.api.repos.outbox.to('bob@example.com')).toHaveLength(1);
   });
 
-  test('sync: fresh copy from storage, stale copy re-read; no activation → null; dead token → forgotten', async () => {
+  test('get-activation: a fresh copy from the store, a stale one re-read; no activation → null; dead token → forgotten', async () => {
     const w = world();
     expect(await w.svc.call('get-activation', { maxAgeMs: 60_000 })).toEqual({ ok: true, data: { activation: null } });
     const accountId = randomDigits(16);
@@ -126,7 +127,7 @@ describe('the background API proxy (wizard calls)', () => {
     expect(r).toEqual({ ok: false, error: { kind: 'network', message: 'Failed to fetch' } });
   });
 
-  test('site: checked with the shared schema, sent as PATCH, remembered; refused once a workspace is bound', async () => {
+  test('update-activation (the site): checked with the shared schema, sent as PATCH, remembered; refused once a workspace is bound', async () => {
     const w = world();
     const accountId = randomDigits(16);
     await w.api.createInstance(accountId, '7010');

@@ -54,8 +54,8 @@ const noActivation: Failure = {
   error: { kind: 'api', status: 401, code: NO_ACTIVATION, message: 'No activation in progress: start again' },
 };
 
-/** Refusals after which the token is worthless: it is forgotten. */
-const deadToken = (e: unknown) => e instanceof ApiError && (e.status === 401 || e.code === 'ACTIVATION_NOT_FOUND' || e.code === 'ACTIVATION_EXPIRED');
+/** A refusal after which the token is worthless (unknown, expired or revoked: the API says 401): it is forgotten. */
+const deadToken = (e: unknown) => e instanceof ApiError && e.status === 401;
 
 export function createApiProxy(deps: ApiProxyDeps) {
   const now = deps.now ?? Date.now;

@@ -59,7 +59,7 @@ describe('messages', () => {
     expect(await fakeBrowser.storage.session.get('detections')).toEqual({ detections: snap });
   });
 
-  test('invalid or foreign messages are not answered (another listener may own them)', async () => {
+  test('invalid messages, messages from the wrong sender and other extensions get no answer', async () => {
     const d = wired();
     expect(d.handle({ type: 'detections/report', pageKind: 'console', account: { accountId: '12' }, instances: [] }, CONTENT)).toBeUndefined();
     expect(d.handle({ type: 'wizard/start' }, POPUP)).toBeUndefined();

@@ -10,11 +10,11 @@ import { METHOD_RANK } from '../content/detect/decide';
 import type { DetectionsHub, TabState } from './features/types';
 import type { Router } from './router';
 
-export const EMPTY_SNAPSHOT: DetectionSnapshot = { account: null, instances: [] };
+const EMPTY_SNAPSHOT: DetectionSnapshot = { account: null, instances: [] };
 const MAX_INSTANCES = 50;
 
 export const snapshotItem = storage.defineItem<DetectionSnapshot>('session:detections', { fallback: EMPTY_SNAPSHOT });
-export const tabsItem = storage.defineItem<Record<string, TabState>>('session:detectionTabs', { fallback: {} });
+const tabsItem = storage.defineItem<Record<string, TabState>>('session:detectionTabs', { fallback: {} });
 
 /**
  * The more trusted read wins; between equally trusted reads, the newer. A less trusted read of a

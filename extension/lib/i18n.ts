@@ -4,7 +4,6 @@
 import type { UiLanguageSetting } from './storage';
 
 export type UiLang = 'en' | 'zh_CN';
-export const UI_LANGS: readonly UiLang[] = ['en', 'zh_CN'];
 
 export interface MessageEntry {
   message: string;

@@ -3,7 +3,7 @@
 // without pulling in the background's code.
 import { browser } from 'wxt/browser';
 
-export const LANDING_BADGE_COLOR = '#1f6feb';
+const LANDING_BADGE_COLOR = '#1f6feb';
 
 export async function showLandingBadge(): Promise<void> {
   const action = browser.action ?? browser.browserAction;

@@ -148,3 +148,12 @@ export function heldActivation(eb: ExtensionBrowser): Promise<HeldActivation | n
       }),
   );
 }
+
+/** Points the extension at an API through its options page, as a user would. */
+export async function setApiAddress(eb: ExtensionBrowser, url: string): Promise<void> {
+  const options = await openExtensionPage(eb, 'options.html');
+  await options.locator('input[name="apiBaseUrl"]').fill(url);
+  await options.click('button[name="save"]');
+  await options.waitForFunction(() => (document.querySelector('#options-status')?.textContent ?? '') !== '');
+  await options.close();
+}

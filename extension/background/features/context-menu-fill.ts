@@ -58,7 +58,7 @@ function rebuild(s: DetectionSnapshot): Promise<void> {
   return rebuilding;
 }
 
-export async function onMenuClick(
+async function onMenuClick(
   hub: DetectionsHub,
   info: { menuItemId: string | number; frameId?: number },
   tab: { id?: number } | undefined,

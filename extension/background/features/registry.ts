@@ -1,11 +1,11 @@
 // Every background behaviour, one file each, listed here. The background entrypoint registers them.
 import type { BackgroundFeature } from './types';
 import { contextMenuFill } from './context-menu-fill';
-import { landingPage } from './landing-page';
+import { freeLogin } from './free-login';
 import { toolbarBadge } from './toolbar-badge';
 
 /**
  * The badge and the context menu follow what the detections store holds; the landing page of the
  * configured API opens its free-login activation in the popup.
  */
-export const BACKGROUND_FEATURES: readonly BackgroundFeature[] = [toolbarBadge, contextMenuFill, landingPage];
+export const BACKGROUND_FEATURES: readonly BackgroundFeature[] = [toolbarBadge, contextMenuFill, freeLogin];

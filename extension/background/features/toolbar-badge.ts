@@ -3,7 +3,7 @@
 import { browser } from 'wxt/browser';
 import type { BackgroundFeature, TabState } from './types';
 
-export const BADGE_COLOR = '#1a7f37';
+const BADGE_COLOR = '#1a7f37';
 
 export function badgeText(state: TabState | null): string {
   if (!state) return '';

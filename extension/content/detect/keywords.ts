@@ -61,9 +61,6 @@ export const FIELD_LABELS = {
   accountId: ACCOUNT_ID_LABELS.filter((l) => l !== 'uid'),
 } as const;
 
-/** Words that, found in a label, mean "this label names one of our fields" (cheap pre-filter). */
-export const LABEL_HINTS = ['id', 'uid', '账号', '账户', '实例'];
-
 /** `user@<UID>.onaliyun.com`: a RAM user's logon name; the UID is the main account's. */
 export const RAM_LOGON_NAME = /[A-Za-z0-9._-]+@(\d{16})\.onaliyun\.com/;
 

@@ -9,7 +9,7 @@ import type { PageGlobals } from '../detect/globals';
 import { pageKindOf } from '../detect/page-kind';
 import type { ContentEnv, ContentFeature, ScanResult } from './types';
 
-export const SCAN_DEBOUNCE_MS = 250;
+const SCAN_DEBOUNCE_MS = 250;
 
 export function runContentFeatures(ctx: ContentScriptContext, all: readonly ContentFeature[]): ContentEnv {
   let globals: PageGlobals | null = null;

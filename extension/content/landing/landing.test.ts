@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { renderLandingPage, type LandingData as ApiLandingData } from '../../../api/marketplace/landing';
-import { addressWithoutToken, collectLanding, decideLanding, landingMatches, sameMatches, type LandingRecord } from './landing';
+import { addressWithoutToken, collectLanding, decideLanding, type LandingRecord } from './landing';
 
 const NOW = Date.parse('2026-01-15T08:00:00Z');
 const TOKEN = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd';
@@ -44,23 +44,5 @@ describe('reading the landing page', () => {
 
   test('the address without the token keeps the path and query', () => {
     expect(addressWithoutToken({ pathname: '/activate/landing', search: '?activation=act_1' })).toBe('/activate/landing?activation=act_1');
-  });
-});
-
-describe('match patterns for the configured API', () => {
-  test('exactly that origin, port included; a sub-path adds its own prefix', () => {
-    expect(landingMatches('http://127.0.0.1:8787')).toEqual(['http://127.0.0.1:8787/activate/landing*']);
-    expect(landingMatches('https://guance.example.com')).toEqual(['https://guance.example.com/activate/landing*']);
-    expect(landingMatches('https://example.com/activator/')).toEqual([
-      'https://example.com/activate/landing*',
-      'https://example.com/activator/activate/landing*',
-    ]);
-    expect(landingMatches('not a url')).toEqual([]);
-    expect(landingMatches('ftp://example.com')).toEqual([]);
-  });
-
-  test('sameMatches ignores order only', () => {
-    expect(sameMatches(['a', 'b'], ['b', 'a'])).toBe(true);
-    expect(sameMatches(['a'], ['a', 'b'])).toBe(false);
   });
 });

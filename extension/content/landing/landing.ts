@@ -1,26 +1,11 @@
-// The free-login landing page (docs/landing-contract.md), in two halves like the detection code:
-// collect the page into a plain record, then decide with pure functions. The page is served by the
-// API, but anything on it is still page data: it is parsed with zod and checked against the origin
-// the page is actually on before anything is sent to the background.
-import { z } from 'zod';
-import { AccountId, InstanceId, SiteCodeSchema } from '../../../shared/schemas';
-
-export const LANDING_PATH = '/activate/landing';
-export const LANDING_DATA_ID = 'guance-activator-landing';
-export const LANDING_SCRIPT_ID = 'guance-landing';
-
-/** Marker 2 as version 1 defines it; unknown fields are ignored. */
-export const LandingData = z.object({
-  version: z.literal(1),
-  activationId: z.string().regex(/^[\w-]{1,80}$/),
-  accountId: AccountId,
-  instanceId: InstanceId,
-  site: SiteCodeSchema,
-  verified: z.boolean(),
-  expiresAt: z.iso.datetime(),
-  apiOrigin: z.string(),
-});
-export type LandingData = z.infer<typeof LandingData>;
+// The free-login landing page's content-script half (docs/landing-contract.md), in two halves like
+// the detection code: collect the page into a plain record, then decide with pure functions; the
+// reader runs them once and hands an activation to the background. The page is served by the API,
+// but anything on it is still page data: it is parsed with zod and checked against the origin the
+// page is actually on before anything is sent. Nothing of the background half is in here, so the
+// script injected into the landing page carries none of it.
+import { LANDING_DATA_ID, LANDING_PATH, LandingData } from '../../../shared/landing';
+import type { Message } from '../../../shared/protocol';
 
 /** What the content script reads off the page: text only, no DOM references. */
 export interface LandingRecord {
@@ -71,26 +56,25 @@ export function addressWithoutToken(loc: Pick<Location, 'pathname' | 'search'>):
   return loc.pathname + loc.search;
 }
 
-/**
- * Match patterns for the landing page of the configured API: its origin, and its path prefix when
- * the API is configured under one (PUBLIC_URL may sit behind a reverse proxy's sub-path). Ports
- * are kept, so only that exact API matches.
- */
-export function landingMatches(apiBaseUrl: string): string[] {
-  let u: URL;
-  try {
-    u = new URL(apiBaseUrl);
-  } catch {
-    return [];
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return [];
-  const prefix = u.pathname.replace(/\/+$/, '');
-  const out = [`${u.origin}${LANDING_PATH}*`];
-  if (prefix) out.push(`${u.origin}${prefix}${LANDING_PATH}*`);
-  return out;
+export interface LandingPageEnv {
+  document: Document;
+  location: Pick<Location, 'origin' | 'pathname' | 'search' | 'hash'>;
+  history: Pick<History, 'replaceState'>;
+  send: (m: Message<'landing/open'>) => Promise<unknown>;
+  now: () => number;
 }
 
-/** Same list, order aside. */
-export function sameMatches(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+/** One look at the page (the server rendered it whole; nothing arrives later). */
+export function readLandingPage(env: LandingPageEnv): LandingDecision {
+  const decision = decideLanding(collectLanding(env.document, env.location), env.now());
+  if (decision.kind === 'open') {
+    const sent = env.send({ type: 'landing/open', activationId: decision.activationId, token: decision.token });
+    void sent.catch(() => undefined);
+  }
+  // Whatever happens next, the token leaves the address bar and the history entry now.
+  // (An expired token is worthless, but it still has no business in the history.)
+  if (decision.kind === 'open' || decision.reason === 'expired') {
+    env.history.replaceState(null, '', addressWithoutToken(env.location));
+  }
+  return decision;
 }

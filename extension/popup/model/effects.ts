@@ -13,7 +13,7 @@ import type { Action, Draft, Msg, RequestKind, Status, WizardState } from './typ
 const REGISTER_STEPS: Status[] = ['register-basic', 'register-company', 'register-method'];
 
 /** How old the background's copy of the activation may be when the wizard opens. */
-export const RESUME_MAX_AGE_MS = 60_000;
+const RESUME_MAX_AGE_MS = 60_000;
 
 /** Which fields a request needs filled in before it goes out. */
 function checkBefore(kind: RequestKind, s: WizardState): Record<string, Msg> {
@@ -24,7 +24,7 @@ function checkBefore(kind: RequestKind, s: WizardState): Record<string, Msg> {
     case 'register':
       return Object.assign({}, ...REGISTER_STEPS.map((st) => localCheck(st, s.values.register))) as Record<string, Msg>;
     case 'send-code':
-      return localCheck(s.status, v, [s.status === 'bind-billing' ? 'username' : 'email']);
+      return localCheck(s.status, v, [s.status === 'bind-billing-account' ? 'username' : 'email']);
     case 'bind-billing-account':
     case 'create-workspace':
       return localCheck(s.status, v);

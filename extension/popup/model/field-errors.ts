@@ -21,7 +21,6 @@ const CODE_FIELD: Record<string, string> = {
   EMAIL_TAKEN: 'email',
   CODE_INVALID: 'code',
   CODE_EXPIRED: 'code',
-  CODE_REQUIRED: 'code',
   TOO_MANY_ATTEMPTS: 'code',
   RATE_LIMITED: 'code',
   INSTANCE_NOT_FOUND: 'instanceId',
@@ -35,7 +34,7 @@ const CODE_FIELD: Record<string, string> = {
 };
 
 /** Codes for which the activation itself is gone: the user has to start over. */
-export const LOST_ACTIVATION_CODES = new Set(['UNAUTHORIZED', 'ACTIVATION_NOT_FOUND', 'ACTIVATION_EXPIRED', 'NO_ACTIVATION']);
+export const LOST_ACTIVATION_CODES = new Set(['UNAUTHORIZED', 'NO_ACTIVATION']);
 
 /** The `details` of a VALIDATION_FAILED (data from the network): the FieldIssues in it, nothing else. */
 export function issuesOf(details: unknown): FieldIssue[] {
@@ -51,7 +50,7 @@ export function issuesOf(details: unknown): FieldIssue[] {
 }
 
 /** A message for an invalid field: "required" when it is empty, else the field's own rule. */
-export function invalidFieldMsg(field: string, empty: boolean, detail?: string): Msg {
+function invalidFieldMsg(field: string, empty: boolean, detail?: string): Msg {
   if (empty) return { key: 'error_required' };
   return { key: `error_invalid_${field}`, ...(detail ? { detail } : {}) };
 }

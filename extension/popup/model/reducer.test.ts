@@ -39,8 +39,8 @@ describe('starting', () => {
   test('the API answer decides the path', () => {
     const from = (a: Activation) => run(initialState(), { type: 'request', kind: 'start-activation' }, { type: 'activation', kind: 'start-activation', activation: a });
     expect(from(activation()).status).toBe('register-basic');
-    expect(from(activation({ billingAccount: { username: 'acme' } })).status).toBe('bind-billing');
-    expect(from(activation({ billingAccount: { username: 'acme' } })).values.bind.username).toBe('acme');
+    expect(from(activation({ billingAccount: { username: 'acme' } })).status).toBe('bind-billing-account');
+    expect(from(activation({ billingAccount: { username: 'acme' } })).values['bind-billing-account'].username).toBe('acme');
     expect(from(activation({ state: 'needs-workspace', billingAccount: { username: 'acme' } })).status).toBe('workspace-choose');
     expect(from(activation({ state: 'activated' })).status).toBe('done');
     expect(from(activation()).pending).toBeNull();
@@ -49,17 +49,17 @@ describe('starting', () => {
   test('next: a linked cloud account goes straight to bind (username not known), and the user can still switch', () => {
     const from = (a: Activation) => run(initialState(), { type: 'request', kind: 'start-activation' }, { type: 'activation', kind: 'start-activation', activation: a });
     const linked = from(activation({ next: 'bind-billing-account' }));
-    expect(linked.status).toBe('bind-billing');
-    expect(linked.values.bind.username).toBeUndefined();
+    expect(linked.status).toBe('bind-billing-account');
+    expect(linked.values['bind-billing-account'].username).toBeUndefined();
     expect(reducer(linked, { type: 'switch', to: 'register' }).status).toBe('register-basic');
     expect(from(activation({ next: 'register' })).status).toBe('register-basic');
   });
 
   test('statusFor keeps the current step while it still fits the activation', () => {
     expect(statusFor(activation(), 'register-company')).toBe('register-company');
-    expect(statusFor(activation(), 'bind-billing')).toBe('bind-billing');
+    expect(statusFor(activation(), 'bind-billing-account')).toBe('bind-billing-account');
     expect(statusFor(activation({ state: 'needs-workspace' }), 'workspace-create-new')).toBe('workspace-create-new');
-    expect(statusFor(activation({ state: 'needs-workspace' }), 'bind-billing')).toBe('workspace-choose');
+    expect(statusFor(activation({ state: 'needs-workspace' }), 'bind-billing-account')).toBe('workspace-choose');
     expect(statusFor(activation({ state: 'activated' }), 'workspace-confirm-bind')).toBe('done');
   });
 });
@@ -86,11 +86,11 @@ describe('register path', () => {
   });
 
   test('switch between register and bind, only while the activation needs a Billing Center account', () => {
-    const s = reducer(at('register-company'), { type: 'switch', to: 'bind' });
-    expect(s.status).toBe('bind-billing');
+    const s = reducer(at('register-company'), { type: 'switch', to: 'bind-billing-account' });
+    expect(s.status).toBe('bind-billing-account');
     expect(reducer(s, { type: 'switch', to: 'register' }).status).toBe('register-basic');
     expect(reducer(at('workspace-choose', activation({ state: 'needs-workspace' })), { type: 'switch', to: 'register' }).status).toBe('workspace-choose');
-    expect(reducer(at('bind-billing'), { type: 'switch', to: 'bind' }).status).toBe('bind-billing');
+    expect(reducer(at('bind-billing-account'), { type: 'switch', to: 'bind-billing-account' }).status).toBe('bind-billing-account');
   });
 
   test('register succeeds → done, and passwords are dropped from memory', () => {
@@ -112,7 +112,7 @@ describe('requests and errors', () => {
   test('back and switch are refused while a request is in flight', () => {
     const s = reducer(at('register-company'), { type: 'request', kind: 'send-code' });
     expect(reducer(s, { type: 'back' }).status).toBe('register-company');
-    expect(reducer(s, { type: 'switch', to: 'bind' }).status).toBe('register-company');
+    expect(reducer(s, { type: 'switch', to: 'bind-billing-account' }).status).toBe('register-company');
   });
 
   test('USERNAME_TAKEN on Activate goes back to the basic step with the error at the username', () => {
@@ -144,10 +144,10 @@ describe('requests and errors', () => {
   });
 
   test('CODE_INVALID sits at the code field; a network failure offers a retry of the same request', () => {
-    let s = reducer(at('bind-billing'), { type: 'failed', kind: 'bind-billing-account', error: { kind: 'api', status: 422, code: 'CODE_INVALID', message: 'wrong' } });
+    let s = reducer(at('bind-billing-account'), { type: 'failed', kind: 'bind-billing-account', error: { kind: 'api', status: 422, code: 'CODE_INVALID', message: 'wrong' } });
     expect(s.errors.fields.code?.key).toBe('error_code_CODE_INVALID');
     expect(s.errors.retry).toBeNull();
-    s = reducer(at('bind-billing'), { type: 'failed', kind: 'bind-billing-account', error: { kind: 'network', message: 'Failed to fetch' } });
+    s = reducer(at('bind-billing-account'), { type: 'failed', kind: 'bind-billing-account', error: { kind: 'network', message: 'Failed to fetch' } });
     expect(s.errors.form?.key).toBe('error_network');
     expect(s.errors.retry).toBe('bind-billing-account');
   });
@@ -178,11 +178,11 @@ describe('requests and errors', () => {
   });
 
   test('code sent: remembers where and when a resend is allowed', () => {
-    const s = reducer(at('bind-billing'), { type: 'code-sent', form: 'bind', purpose: 'bind-billing-account', sentTo: 'a***e@x.com', resendInSeconds: 60, expiresInSeconds: 600, now: 1000 });
-    expect(s.codes.bind).toEqual({ purpose: 'bind-billing-account', sentTo: 'a***e@x.com', resendAt: 61_000, expiresAt: 601_000 });
+    const s = reducer(at('bind-billing-account'), { type: 'code-sent', form: 'bind-billing-account', purpose: 'bind-billing-account', sentTo: 'a***e@x.com', resendInSeconds: 60, expiresInSeconds: 600, now: 1000 });
+    expect(s.codes['bind-billing-account']).toEqual({ purpose: 'bind-billing-account', sentTo: 'a***e@x.com', resendAt: 61_000, expiresAt: 601_000 });
   });
 
-  test('a sync that finds the same state keeps the step and its errors', () => {
+  test('get-activation finding the same state keeps the step and its errors', () => {
     const before = reducer(at('register-company'), { type: 'invalid', fields: { companyName: { key: 'error_required' } } });
     const s = reducer(before, { type: 'activation', kind: 'get-activation', activation: activation() });
     expect(s.status).toBe('register-company');
@@ -224,8 +224,8 @@ describe('workspace step', () => {
     expect(reducer(choose(), { type: 'back' }).status).toBe('workspace-choose');
   });
 
-  test('bind-billing success leads to the list, which is then (re)loaded', () => {
-    const s = reducer({ ...at('bind-billing'), workspaces: ws }, { type: 'activation', kind: 'bind-billing-account', activation: activation({ state: 'needs-workspace', billingAccount: { username: 'acme' } }) });
+  test('bind-billing-account success leads to the list, which is then (re)loaded', () => {
+    const s = reducer({ ...at('bind-billing-account'), workspaces: ws }, { type: 'activation', kind: 'bind-billing-account', activation: activation({ state: 'needs-workspace', billingAccount: { username: 'acme' } }) });
     expect(s.status).toBe('workspace-choose');
     expect(s.workspaces).toBeNull();
   });
@@ -277,7 +277,7 @@ describe('free login (verified activations)', () => {
   test('read back, a new activation starts past step 1 with the marketplace IDs', () => {
     const d = readBack(initialState(), verified({ site: 'cn1' }));
     expect(d).toMatchObject({ status: 'register-basic', values: { ids: { accountId: '1234567890123456', instanceId: '987654321', site: 'cn1' } } });
-    expect(readBack(initialState(), verified({ next: 'bind-billing-account' })).status).toBe('bind-billing');
+    expect(readBack(initialState(), verified({ next: 'bind-billing-account' })).status).toBe('bind-billing-account');
     expect(readBack(initialState(), verified({ state: 'needs-workspace', next: 'workspace' })).status).toBe('workspace-choose');
   });
 
@@ -292,7 +292,7 @@ describe('free login (verified activations)', () => {
   });
 
   test('no Back to step 1 from a verified activation; an unverified one still goes back', () => {
-    for (const st of ['register-basic', 'bind-billing'] as const) {
+    for (const st of ['register-basic', 'bind-billing-account'] as const) {
       const s = at(st, verified());
       expect(canGoBack(s)).toBe(false);
       expect(reducer(s, { type: 'back' })).toBe(s);
@@ -302,25 +302,25 @@ describe('free login (verified activations)', () => {
   });
 
   test('the code steps are never skipped: switching between register and bind still works', () => {
-    const s = run(at('register-basic', verified()), { type: 'switch', to: 'bind' });
-    expect(s.status).toBe('bind-billing');
+    const s = run(at('register-basic', verified()), { type: 'switch', to: 'bind-billing-account' });
+    expect(s.status).toBe('bind-billing-account');
   });
 });
 
 describe('changing the site of an existing activation', () => {
   test('the activation answer sets the site; a refusal stays on the step and snaps back', () => {
-    let s = at('bind-billing', activation({ site: 'cn1' }));
+    let s = at('bind-billing-account', activation({ site: 'cn1' }));
     s = run(s, { type: 'field', form: 'ids', name: 'site', value: 'eu1' }, { type: 'request', kind: 'update-activation' });
     expect(s.pending).toBe('update-activation');
     const ok = reducer(s, { type: 'activation', kind: 'update-activation', activation: activation({ site: 'eu1' }) });
-    expect(ok).toMatchObject({ status: 'bind-billing', pending: null, activation: { site: 'eu1' }, values: { ids: { site: 'eu1' } } });
+    expect(ok).toMatchObject({ status: 'bind-billing-account', pending: null, activation: { site: 'eu1' }, values: { ids: { site: 'eu1' } } });
 
     const refused = reducer(s, { type: 'failed', kind: 'update-activation', error: { kind: 'api', status: 409, code: 'WRONG_STATE', message: 'bound' } });
-    expect(refused.status).toBe('bind-billing');
+    expect(refused.status).toBe('bind-billing-account');
     expect(refused.values.ids.site).toBe('cn1');
     expect(refused.errors.form).not.toBeNull();
 
     const offline = reducer(s, { type: 'failed', kind: 'update-activation', error: { kind: 'network', message: 'down' } });
-    expect(offline).toMatchObject({ status: 'bind-billing', values: { ids: { site: 'eu1' } }, errors: { retry: 'update-activation' } });
+    expect(offline).toMatchObject({ status: 'bind-billing-account', values: { ids: { site: 'eu1' } }, errors: { retry: 'update-activation' } });
   });
 });

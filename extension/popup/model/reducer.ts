@@ -5,14 +5,14 @@ import { LOST_ACTIVATION_CODES, messagesFor } from './field-errors';
 import { formOf, stepOfField } from './step-fields';
 import type { Action, Draft, Errors, FormKey, Status, Values, WizardState } from './types';
 
-export const PASSWORD_FIELDS = ['password', 'passwordConfirm'] as const;
+const PASSWORD_FIELDS = ['password', 'passwordConfirm'] as const;
 const NO_ERRORS: Errors = { fields: {}, form: null, retry: null };
 
-export function emptyValues(): Values {
+function emptyValues(): Values {
   return {
     ids: { accountId: '', instanceId: '', site: 'cn1' },
     register: { language: 'zh', agreeTerms: false },
-    bind: {},
+    'bind-billing-account': {},
     workspace: { language: 'zh', agreeTerms: false, workspaceId: '' },
   };
 }
@@ -39,10 +39,10 @@ export function statusFor(activation: Activation, current: Status): Status {
     case 'needs-workspace':
       return current.startsWith('workspace-') ? current : 'workspace-choose';
     case 'needs-billing-account':
-      if (formOf(current) === 'register' || current === 'bind-billing') return current;
+      if (formOf(current) === 'register' || current === 'bind-billing-account') return current;
       // The API says whether the cloud account is already linked (without saying to whom): then
       // binding that Billing Center account is the only way on.
-      return activation.billingAccount || activation.next === 'bind-billing-account' ? 'bind-billing' : 'register-basic';
+      return activation.billingAccount || activation.next === 'bind-billing-account' ? 'bind-billing-account' : 'register-basic';
   }
 }
 
@@ -50,7 +50,7 @@ const BACK: Partial<Record<Status, Status>> = {
   'register-basic': 'ids',
   'register-company': 'register-basic',
   'register-method': 'register-company',
-  'bind-billing': 'ids',
+  'bind-billing-account': 'ids',
   'workspace-create-existing': 'workspace-choose',
   'workspace-create-new': 'workspace-choose',
   'workspace-confirm-bind': 'workspace-choose',
@@ -137,8 +137,8 @@ export function reducer(state: WizardState, action: Action): WizardState {
     case 'switch': {
       if (state.activation?.state !== 'needs-billing-account' || state.pending) return state;
       const onRegister = formOf(state.status) === 'register';
-      if (action.to === 'bind' && onRegister) return go(state, 'bind-billing');
-      if (action.to === 'register' && state.status === 'bind-billing') return go(state, 'register-basic');
+      if (action.to === 'bind-billing-account' && onRegister) return go(state, 'bind-billing-account');
+      if (action.to === 'register' && state.status === 'bind-billing-account') return go(state, 'register-basic');
       return state;
     }
     case 'start-over': {
@@ -197,8 +197,8 @@ export function reducer(state: WizardState, action: Action): WizardState {
       if (action.kind === 'get-activation' && action.activation.id !== state.activation?.id) return adopt(state, action.activation);
       const status = action.kind === 'start-activation' ? statusFor(action.activation, 'ids') : statusFor(action.activation, state.status);
       let values = state.values;
-      if (status !== 'done' && action.activation.billingAccount?.username && !values.bind.username) {
-        values = { ...values, bind: { ...values.bind, username: action.activation.billingAccount.username } };
+      if (status !== 'done' && action.activation.billingAccount?.username && !values['bind-billing-account'].username) {
+        values = { ...values, 'bind-billing-account': { ...values['bind-billing-account'], username: action.activation.billingAccount.username } };
       }
       if (status === 'done') {
         // Nothing typed is needed after activation: drop passwords and codes from memory.

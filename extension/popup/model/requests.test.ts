@@ -26,10 +26,10 @@ test('create-workspace bodies for an existing and a new Guance account', () => {
 
 test('send-code purpose follows the step', () => {
   expect(sendCodeBody('register-basic', { email: 'a@x.com' })).toEqual({ purpose: 'register', email: 'a@x.com' });
-  expect(sendCodeBody('bind-billing', { username: 'acme' })).toEqual({ purpose: 'bind-billing-account', username: 'acme' });
+  expect(sendCodeBody('bind-billing-account', { username: 'acme' })).toEqual({ purpose: 'bind-billing-account', username: 'acme' });
   expect(sendCodeBody('workspace-create-new', { email: 'b@x.com' })).toEqual({ purpose: 'guance-account', email: 'b@x.com' });
-  const s = { ...initialState(), status: 'bind-billing' as const };
-  s.values = { ...s.values, bind: { username: 'acme', code: '1' } };
+  const s = { ...initialState(), status: 'bind-billing-account' as const };
+  s.values = { ...s.values, 'bind-billing-account': { username: 'acme', code: '1' } };
   expect(requestFor('send-code', s)).toEqual({ call: 'send-code', body: { purpose: 'bind-billing-account', username: 'acme' } });
 });
 
@@ -40,7 +40,7 @@ test('local checks: empty fields, the two passwords, the terms; optional fields 
   });
   expect(localCheck('register-method', { workspaceName: 'w', language: 'zh', agreeTerms: false })).toEqual({ agreeTerms: { key: 'error_invalid_agreeTerms' } });
   expect(localCheck('register-company', { companyName: 'c', contactName: 'n' })).toEqual({});
-  expect(localCheck('bind-billing', {}, ['username'])).toEqual({ username: { key: 'error_required' } });
+  expect(localCheck('bind-billing-account', {}, ['username'])).toEqual({ username: { key: 'error_required' } });
 });
 
 test('issue paths → field names', () => {

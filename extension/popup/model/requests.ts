@@ -11,7 +11,7 @@ const trimmed = (v: FormValues, k: string): string => str(v, k).trim();
 /** Optional fields: absent from the body when left empty. */
 const OPTIONAL = new Set(['phone', 'industry']);
 
-export function startBody(v: FormValues) {
+function startBody(v: FormValues) {
   return { accountId: trimmed(v, 'accountId'), instanceId: trimmed(v, 'instanceId'), site: trimmed(v, 'site') };
 }
 
@@ -49,7 +49,7 @@ export function createWorkspaceBody(status: Status, v: FormValues) {
 
 /** Which code a step's "Send code" asks for, and the body to send. */
 export function sendCodeBody(status: Status, v: FormValues) {
-  if (status === 'bind-billing') return { purpose: 'bind-billing-account' as const, username: trimmed(v, 'username') };
+  if (status === 'bind-billing-account') return { purpose: 'bind-billing-account' as const, username: trimmed(v, 'username') };
   if (status === 'register-basic') return { purpose: 'register' as const, email: trimmed(v, 'email') };
   return { purpose: 'guance-account' as const, email: trimmed(v, 'email') };
 }
@@ -71,7 +71,7 @@ export function requestFor(kind: RequestKind, state: WizardState): CallRequest {
     case 'register':
       return { call: kind, body: registrationBody(state.values.register) };
     case 'bind-billing-account':
-      return { call: kind, body: bindBillingAccountBody(state.values.bind) };
+      return { call: kind, body: bindBillingAccountBody(state.values['bind-billing-account']) };
     case 'list-workspaces':
       return { call: kind, body: {} };
     case 'create-workspace':
@@ -110,8 +110,8 @@ export function checkedRequestFor(status: Status, state: WizardState): CallReque
     case 'register-company':
     case 'register-method':
       return { call: 'register', body: registrationBody(state.values.register) };
-    case 'bind-billing':
-      return { call: 'bind-billing-account', body: bindBillingAccountBody(state.values.bind) };
+    case 'bind-billing-account':
+      return { call: 'bind-billing-account', body: bindBillingAccountBody(state.values['bind-billing-account']) };
     case 'workspace-create-existing':
     case 'workspace-create-new':
       return { call: 'create-workspace', body: createWorkspaceBody(status, state.values.workspace) };

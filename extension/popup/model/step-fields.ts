@@ -10,8 +10,8 @@ export function formOf(status: Status): FormKey {
     case 'register-company':
     case 'register-method':
       return 'register';
-    case 'bind-billing':
-      return 'bind';
+    case 'bind-billing-account':
+      return 'bind-billing-account';
     default:
       return 'workspace';
   }
@@ -23,7 +23,7 @@ export const STEP_FIELDS: Record<Status, readonly string[]> = {
   'register-basic': ['username', 'password', 'passwordConfirm', 'email', 'code', 'phone'],
   'register-company': ['companyName', 'contactName', 'industry'],
   'register-method': ['workspaceName', 'language', 'agreeTerms'],
-  'bind-billing': ['username', 'code'],
+  'bind-billing-account': ['username', 'code'],
   'workspace-choose': ['workspaceId'],
   'workspace-create-existing': ['workspaceName', 'language', 'email', 'code', 'agreeTerms'],
   'workspace-create-new': ['workspaceName', 'language', 'username', 'password', 'passwordConfirm', 'email', 'code', 'phone', 'agreeTerms'],

@@ -8,7 +8,7 @@ export type Status =
   | 'register-basic'
   | 'register-company'
   | 'register-method'
-  | 'bind-billing'
+  | 'bind-billing-account'
   | 'workspace-choose'
   | 'workspace-create-existing'
   | 'workspace-create-new'
@@ -16,7 +16,7 @@ export type Status =
   | 'done';
 
 /** Each path keeps its own values so a username typed for one account never leaks into another form. */
-export type FormKey = 'ids' | 'register' | 'bind' | 'workspace';
+export type FormKey = 'ids' | 'register' | 'bind-billing-account' | 'workspace';
 export type FieldValue = string | boolean;
 export type FormValues = Record<string, FieldValue>;
 export type Values = Record<FormKey, FormValues>;
@@ -67,7 +67,7 @@ export interface WizardState {
 
 /** The part of the state kept in storage: no passwords, nothing in flight. */
 export interface Draft {
-  v: 1;
+  v: 2;
   status: Status;
   values: Values;
   activation: Activation | null;
@@ -82,7 +82,7 @@ export type Action =
   | { type: 'field'; form: FormKey; name: string; value: FieldValue }
   | { type: 'next' }
   | { type: 'back' }
-  | { type: 'switch'; to: 'register' | 'bind' }
+  | { type: 'switch'; to: 'register' | 'bind-billing-account' }
   | { type: 'start-over' }
   | { type: 'create-workspace'; kind: 'existing' | 'new' }
   | { type: 'ask-confirm-bind' }

@@ -5,21 +5,17 @@ import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } fro
 import type { DetectionSnapshot } from '../../../shared/detections';
 import type { Activation } from '../../../shared/schemas';
 import { toDraft } from '../model/draft';
-import { automaticRequest, createWizardEffects, siteChangeable } from '../model/effects';
+import { automaticRequest, createWizardEffects, siteChangeable, type WizardEffects } from '../model/effects';
 import { initialState, reducer } from '../model/reducer';
 import { STEP_FIELDS } from '../model/step-fields';
 import type { WizardEnv } from '../model/transport';
-import type { WizardEffects } from '../model/effects';
 import { SelectField, useT, type StepProps } from './ui';
 import { ALL_SITES, siteInfo } from '../../../shared/sites';
 import { IdsStep } from './steps/IdsStep';
 import { RegisterBasic, RegisterCompany, RegisterMethod } from './steps/RegisterSteps';
-import { BindBilling } from './steps/BindBilling';
+import { BindBillingAccount } from './steps/BindBillingAccount';
 import { ConfirmBind, WorkspaceChoose, WorkspaceCreate } from './steps/WorkspaceSteps';
 import { Done } from './steps/Done';
-
-export type { WizardEnv };
-export { siteChangeable };
 
 export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: string; snapshot?: DetectionSnapshot | null }) {
   const now = env.now ?? Date.now;
@@ -104,8 +100,8 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
     case 'register-method':
       step = <RegisterMethod p={p} lang={lang} />;
       break;
-    case 'bind-billing':
-      step = <BindBilling p={p} />;
+    case 'bind-billing-account':
+      step = <BindBillingAccount p={p} />;
       break;
     case 'workspace-choose':
       step = <WorkspaceChoose p={p} lang={lang} />;

@@ -7,7 +7,7 @@ import { createTranslate } from '../../lib/i18n';
 import en from '../../public/_locales/en/messages.json';
 import zh from '../../public/_locales/zh_CN/messages.json';
 import { initialState, reducer } from '../model/reducer';
-import { BindBilling } from './steps/BindBilling';
+import { BindBillingAccount } from './steps/BindBillingAccount';
 import { Done } from './steps/Done';
 import { ACCOUNT_CENTER_URL, IdsStep, PURCHASED_SERVICES_URL } from './steps/IdsStep';
 import { RegisterBasic, RegisterMethod } from './steps/RegisterSteps';
@@ -113,7 +113,7 @@ describe('register: basic information', () => {
   test('switch to "I already have an account"', () => {
     const { actions } = setup(at('register-basic'), (p) => <RegisterBasic p={p} />);
     fireEvent.click(screen.getByRole('button', { name: 'Bind it instead' }));
-    expect(actions).toContainEqual({ type: 'switch', to: 'bind' });
+    expect(actions).toContainEqual({ type: 'switch', to: 'bind-billing-account' });
   });
 });
 
@@ -129,8 +129,8 @@ test('activation method shows the IDs read-only and needs the terms box', () => 
 });
 
 test('bind: a network failure says so and offers a retry of the same request', () => {
-  const s = reducer(at('bind-billing'), { type: 'failed', kind: 'bind-billing-account', error: { kind: 'network', message: 'Failed to fetch' } });
-  const { runs } = setup(s, (p) => <BindBilling p={p} />);
+  const s = reducer(at('bind-billing-account'), { type: 'failed', kind: 'bind-billing-account', error: { kind: 'network', message: 'Failed to fetch' } });
+  const { runs } = setup(s, (p) => <BindBillingAccount p={p} />);
   expect(screen.getByText(/Cannot reach the Guance Activator API/)).toBeTruthy();
   fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
   expect(runs).toEqual(['bind-billing-account']);

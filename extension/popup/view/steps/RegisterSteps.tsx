@@ -7,7 +7,7 @@ function SwitchToBind({ p }: { p: StepProps }) {
   return (
     <p class="switch">
       {t('wizard_have_account_q')}{' '}
-      <button type="button" name="switchToBind" class="link" disabled={Boolean(p.state.pending)} onClick={() => p.dispatch({ type: 'switch', to: 'bind' })}>
+      <button type="button" name="switchToBind" class="link" disabled={Boolean(p.state.pending)} onClick={() => p.dispatch({ type: 'switch', to: 'bind-billing-account' })}>
         {t('wizard_switch_to_bind')}
       </button>
     </p>

@@ -1,7 +1,7 @@
 // The "I already have a Billing Center account" path: username, a code sent to its email, Bind.
 import { Actions, BackButton, CodeField, Step, SubmitButton, TextField, useT, type StepProps } from '../ui';
 
-export function BindBilling({ p }: { p: StepProps }) {
+export function BindBillingAccount({ p }: { p: StepProps }) {
   const t = useT();
   // A cloud account already linked to a Billing Center account can only bind that one.
   const linked = p.state.activation?.billingAccount?.username ?? null;

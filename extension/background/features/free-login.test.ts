@@ -6,17 +6,16 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { Window } from 'happy-dom';
-import { randomDigits, setup, SPI_KEY } from '../../api/test-support';
-import { signSpiParams } from '../../api/marketplace/signature';
-import { formatBeijingTime } from '../../api/marketplace/free-login';
-import type { Message } from '../../shared/protocol';
-import { readLandingPage } from '../content/landing/read-landing-page';
-import { LANDING_SCRIPT_ID } from '../content/landing/landing';
-import { initialState, reducer } from '../popup/model/reducer';
-import type { WizardState } from '../popup/model/types';
-import { activationStore } from './activation-store';
-import { createApiClient } from './api-client';
-import { createFreeLogin, syncLandingScript, type LandingOpen, type ScriptingLike } from './free-login';
+import { randomDigits, setup, SPI_KEY } from '../../../api/test-support';
+import { signSpiParams } from '../../../api/marketplace/signature';
+import { formatBeijingTime } from '../../../api/marketplace/free-login';
+import type { Message } from '../../../shared/protocol';
+import { readLandingPage } from '../../content/landing/landing';
+import { initialState, reducer } from '../../popup/model/reducer';
+import type { WizardState } from '../../popup/model/types';
+import { activationStore } from '../activation-store';
+import { createApiClient } from '../api-client';
+import { createFreeLogin, LANDING_SCRIPT_ID, landingMatches, sameMatches, syncLandingScript, type LandingOpen, type ScriptingLike } from './free-login';
 
 const API = 'https://activator.test';
 
@@ -84,7 +83,7 @@ async function popupOpens(from: WizardState = initialState()): Promise<WizardSta
 }
 
 describe('free login: landing page → background', () => {
-  test('confirmed with the API, stored as the wizard activation past step 1, popup opened', async () => {
+  test('confirmed with the API, held by the background, popup opened; the popup takes it up past step 1', async () => {
     const w = world();
     const accountId = randomDigits(16);
     await w.api.createInstance(accountId, '5101');
@@ -101,7 +100,7 @@ describe('free login: landing page → background', () => {
     expect(await popupOpens()).toMatchObject({ status: 'register-basic', values: { ids: { accountId, instanceId: '5101', site: 'cn1' } } });
   });
 
-  test('the browser refuses to open the popup: the badge says so, the draft is there for the next opening', async () => {
+  test('the browser refuses to open the popup: the badge says so, the activation is held for the next opening', async () => {
     const w = world({ popup: 'refused' });
     await w.api.createInstance(randomDigits(16), '5102');
     const cs = await w.contentScript('5102');
@@ -124,11 +123,11 @@ describe('free login: landing page → background', () => {
     expect(await w.svc.open({ ...msg, activationId: 'act_unknown' }, cs.url.href)).toEqual({ ok: false, reason: 'not-confirmed' });
     expect(w.events).toEqual([]);
     expect(await activationStore.get()).toBeNull();
-    const mine: WizardState = { ...initialState(), status: 'bind-billing' };
+    const mine: WizardState = { ...initialState(), status: 'bind-billing-account' };
     expect(await popupOpens(mine)).toBe(mine);
   });
 
-  test('the same activation again keeps what the user typed; another one replaces the draft', async () => {
+  test('the same activation again keeps what the user typed; another one replaces it when the popup reads it back', async () => {
     const w = world();
     await w.api.createInstance(randomDigits(16), '5104');
     const first = await w.contentScript('5104');
@@ -193,5 +192,23 @@ describe('the landing script registration', () => {
     expect(s.list).toEqual([{ id: LANDING_SCRIPT_ID, matches: ['https://guance.example.com/activate/landing*'] }]);
     expect(await syncLandingScript(s, 'garbage')).toBe('removed');
     expect(s.list).toEqual([]);
+  });
+});
+
+describe('match patterns for the configured API', () => {
+  test('exactly that origin, port included; a sub-path adds its own prefix', () => {
+    expect(landingMatches('http://127.0.0.1:8787')).toEqual(['http://127.0.0.1:8787/activate/landing*']);
+    expect(landingMatches('https://guance.example.com')).toEqual(['https://guance.example.com/activate/landing*']);
+    expect(landingMatches('https://example.com/activator/')).toEqual([
+      'https://example.com/activate/landing*',
+      'https://example.com/activator/activate/landing*',
+    ]);
+    expect(landingMatches('not a url')).toEqual([]);
+    expect(landingMatches('ftp://example.com')).toEqual([]);
+  });
+
+  test('sameMatches ignores order only', () => {
+    expect(sameMatches(['a', 'b'], ['b', 'a'])).toBe(true);
+    expect(sameMatches(['a'], ['a', 'b'])).toBe(false);
   });
 });
