@@ -2,7 +2,7 @@
 // remembers (wizard progress, activation, detected IDs).
 import { useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { checkApiAddress, originPattern } from '../../lib/api-address';
+import { checkApiAddress, manifestHostPatterns, originPattern } from '../../lib/api-address';
 import { createTranslate, htmlLang, resolveLang, type Bundles } from '../../lib/i18n';
 import { apiBaseUrl, forgetWizard, uiLanguage, type UiLanguageSetting } from '../../lib/storage';
 
@@ -21,7 +21,7 @@ export function Options({ bundles, initialSetting, initialUrl }: { bundles: Bund
     e.preventDefault();
     if (busy) return;
     setStatus('');
-    const c = checkApiAddress(url);
+    const c = checkApiAddress(url, manifestHostPatterns(browser.runtime.getManifest()));
     if (!c.ok) {
       setUrlError(t(c.reason === 'https' ? 'options_api_url_https' : 'options_api_url_invalid'));
       document.getElementById('apiBaseUrl')?.focus();
@@ -29,10 +29,19 @@ export function Options({ bundles, initialSetting, initialUrl }: { bundles: Bund
     }
     setBusy(true);
     try {
-      // permissions.request must run in the click's user gesture: it is the first await here.
-      if (c.needsPermission && !(await browser.permissions.request({ origins: [originPattern(c.origin)] }))) {
-        setUrlError(t('options_permission_denied', c.origin));
-        return;
+      // permissions.request must run in the click's user gesture: it is the first await here. It
+      // rejects (rather than answering false) when the origin is outside what the manifest lets us
+      // ask for; say so instead of leaving an unhandled rejection and a silent form.
+      if (c.needsPermission) {
+        const granted = await browser.permissions.request({ origins: [originPattern(c.origin)] }).then(
+          (ok) => (ok ? 'granted' : 'denied'),
+          (e: unknown) => e instanceof Error ? e.message : String(e),
+        );
+        if (granted !== 'granted') {
+          setUrlError(granted === 'denied' ? t('options_permission_denied', c.origin) : t('options_permission_failed', c.origin, granted));
+          document.getElementById('apiBaseUrl')?.focus();
+          return;
+        }
       }
       setUrlError('');
       await Promise.all([apiBaseUrl.setValue(c.url), uiLanguage.setValue(setting)]);
