@@ -21,6 +21,9 @@ export default defineConfig({
   // Every icon size is rasterised from the one SVG at build time (sharp, through WXT's module): no
   // binary copies to keep in step. 48 and 96 are the sizes Firefox's add-on manager shows.
   autoIcons: { baseIconPath: 'assets/icon.svg', sizes: [16, 32, 48, 96, 128], developmentIndicator: false },
+  // The sources archive addons.mozilla.org asks for holds what builds the extension, nothing of the
+  // API, the tests (their TLS key) or the docs.
+  zip: { excludeSources: ['api/**', 'test/**', 'bench/**', 'docs/**', 'data/**', '.ci/**', '**/*.test.{ts,tsx}', '.env*'] },
   vite: () => ({
     plugins: [preact()],
     define: { 'import.meta.env.GUANCE_API_ORIGIN': JSON.stringify(API_ORIGIN ?? '') },
