@@ -81,7 +81,15 @@ export async function openFirefoxExtensionPage(fb: FirefoxExtensionBrowser, path
   const page = await fb.browser.newPage();
   const url = `${fb.origin}/${path}`;
   void page.goto(url, { timeout: 0 }).catch(() => undefined);
-  await page.waitForFunction((u) => location.href === u, { timeout: 15_000 }, url);
-  await page.waitForSelector(ready, { timeout: 15_000 });
-  return page;
+  // Polled by hand: an evaluation that lands while the document is being replaced fails with a
+  // protocol error (not a timeout), which waitForFunction does not retry.
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const there = await page
+      .evaluate((u, sel) => location.href === u && document.querySelector(sel) !== null, url, ready)
+      .catch(() => false);
+    if (there) return page;
+    if (Date.now() > deadline) throw new Error(`${url} did not show ${ready} within 15 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
