@@ -55,7 +55,9 @@ export default defineConfig({
           gecko_android: { strict_min_version: '142.0' },
         },
       }
-      : { key: EXTENSION_KEY }),
+      // manifest.key pins the ID of an unpacked build (the API allows exactly that origin); the
+      // Chrome Web Store refuses an upload that carries one and assigns the ID itself.
+      : API_ORIGIN ? {} : { key: EXTENSION_KEY }),
     permissions: ['storage', 'activeTab', 'contextMenus', 'scripting'],
     host_permissions: hosts.host,
     // Another API address is requested at run time for exactly its origin (options page), so the
