@@ -1,6 +1,8 @@
 // The OpenAPI document against the app it describes: every route the app answers is in it (and
 // nothing else), every $ref resolves, every error code is there with its status, and what the app
 // really answers to a bare request is among the statuses documented for that operation.
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, test } from 'vitest';
 import { ERROR_STATUS } from '../../shared/errors';
 import { setup } from '../test-support';
@@ -9,8 +11,17 @@ import { OPERATIONS } from './operations';
 
 type Json = Record<string, any>;
 
-const { app } = setup();
+const ctx = setup();
+const { app } = ctx;
 const docOf = async () => (await (await app.request('/api/v1/openapi.json')).json()) as Json;
+
+/** Checks a body against a schema of the document (its $refs resolved within it). */
+async function conforms(schema: Json, body: unknown): Promise<string[]> {
+  const doc = await docOf();
+  // The document's refs are `#/components/...`: give the schema the components to point into.
+  const validate = new Ajv2020({ strict: false, allErrors: true }).compile({ ...schema, components: doc.components });
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
 
 /** The routes Hono dispatches to (middleware registrations are method ALL), as OpenAPI keys. */
 function appRoutes(): string[] {
@@ -28,6 +39,10 @@ describe('OpenAPI document', () => {
     const doc = (await res.json()) as Json;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.servers).toEqual([{ url: 'https://activator.test' }]);
+    // Against the official OpenAPI 3.1 JSON Schema.
+    const r = await new Validator().validate(doc);
+    expect(r.errors ?? []).toEqual([]);
+    expect(r.valid).toBe(true);
   });
 
   test('lists exactly the routes the app answers', async () => {
@@ -102,10 +117,27 @@ describe('OpenAPI document', () => {
       expect(documented).toContain(String(res.status));
       if (res.status >= 400) {
         const body = (await res.json()) as Json;
-        expect(doc.paths[openApiPath(path)][method].responses[String(res.status)].description.split(', ')).toContain(body.error.code);
+        const documentedAs = doc.paths[openApiPath(path)][method].responses[String(res.status)];
+        expect(documentedAs.description.split(', ')).toContain(body.error.code);
+        expect(await conforms(documentedAs.content['application/json'].schema, body)).toEqual([]);
       }
     },
   );
+
+  test('real answers of the wizard conform to their documented schemas', async () => {
+    const a = await ctx.start();
+    const view = await a.call('GET', '');
+    expect(await conforms({ $ref: '#/components/schemas/ActivationResponse' }, view.body)).toEqual([]);
+    const sent = await a.call('POST', '/verification-codes', { purpose: 'register', email: 'doc@example.com' });
+    expect(sent.status).toBe(202);
+    expect(await conforms({ $ref: '#/components/schemas/SendCodeResponse' }, sent.body)).toEqual([]);
+    const bad = await a.call('POST', '/registration', { username: 'x' });
+    expect(await conforms({ $ref: '#/components/schemas/ValidationError' }, bad.body)).toEqual([]);
+    const sites = await ctx.call('GET', '/sites');
+    expect(await conforms({ $ref: '#/components/schemas/SitesResponse' }, sites.body)).toEqual([]);
+    // And the check can fail: a body of another shape does not conform.
+    expect(await conforms({ $ref: '#/components/schemas/ActivationResponse' }, sent.body)).not.toEqual([]);
+  });
 
   test('the docs page reads the document and may load only its own script from outside', async () => {
     const res = await app.request('/api/v1/docs');
