@@ -33,12 +33,12 @@ export function Options({ bundles, initialSetting, initialUrl }: { bundles: Bund
       // rejects (rather than answering false) when the origin is outside what the manifest lets us
       // ask for; say so instead of leaving an unhandled rejection and a silent form.
       if (c.needsPermission) {
-        const granted = await browser.permissions.request({ origins: [originPattern(c.origin)] }).then(
-          (ok) => (ok ? 'granted' : 'denied'),
-          (e: unknown) => e instanceof Error ? e.message : String(e),
+        const answer = await browser.permissions.request({ origins: [originPattern(c.origin)] }).then(
+          (granted) => ({ granted, failure: null }),
+          (e: unknown) => ({ granted: false, failure: e instanceof Error ? e.message : String(e) }),
         );
-        if (granted !== 'granted') {
-          setUrlError(granted === 'denied' ? t('options_permission_denied', c.origin) : t('options_permission_failed', c.origin, granted));
+        if (!answer.granted) {
+          setUrlError(answer.failure === null ? t('options_permission_denied', c.origin) : t('options_permission_failed', c.origin, answer.failure));
           document.getElementById('apiBaseUrl')?.focus();
           return;
         }
