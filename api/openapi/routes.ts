@@ -21,11 +21,12 @@ const DOCS_CSP = [
 ].join('; ');
 
 export function openApiRoutes(publicUrl: string) {
-  // Built once: the document depends only on the code.
-  const doc = buildOpenApiDocument({ version: VERSION, serverUrl: publicUrl });
+  // Built on first request, once: the document depends only on the code, and most apps (the tests
+  // make hundreds) are never asked for it.
+  let doc: ReturnType<typeof buildOpenApiDocument> | undefined;
   const docsPage = Scalar({ url: '/api/v1/openapi.json', pageTitle: 'Guance Activator API' });
   return new Hono()
-    .get('/openapi.json', (c) => c.json(doc, 200))
+    .get('/openapi.json', (c) => c.json((doc ??= buildOpenApiDocument({ version: VERSION, serverUrl: publicUrl })), 200))
     .get('/docs', async (c, next) => {
       c.header('Content-Security-Policy', DOCS_CSP);
       return docsPage(c, next);
