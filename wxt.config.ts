@@ -1,30 +1,69 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { EXTENSION_KEY } from './shared/extension-id';
+import { apiOriginFromEnv, hostAccess } from './scripts/manifest';
 
 import { ALIYUN_MATCHES, BILLING_CENTER_MATCHES } from './shared/hosts';
 
 // Match patterns are the production ones only (shared/hosts.ts, also imported by the entrypoints).
 export { ALIYUN_MATCHES, BILLING_CENTER_MATCHES };
 
+// Store builds: `GUANCE_API_ORIGIN=https://activator.example.com npm run zip`. That origin becomes the
+// default API address and the one host permission granted at install (scripts/manifest.ts).
+const API_ORIGIN = apiOriginFromEnv(process.env.GUANCE_API_ORIGIN);
+const hosts = hostAccess(API_ORIGIN);
+
 export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
   publicDir: 'extension/public',
-  modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  modules: ['@wxt-dev/webextension-polyfill', '@wxt-dev/auto-icons'],
+  // Every icon size is rasterised from the one SVG at build time (sharp, through WXT's module): no
+  // binary copies to keep in step. 48 and 96 are the sizes Firefox's add-on manager shows.
+  autoIcons: { baseIconPath: 'assets/icon.svg', sizes: [16, 32, 48, 96, 128], developmentIndicator: false },
+  // The sources archive addons.mozilla.org asks for holds what builds the extension, nothing of the
+  // API, the tests (their TLS key) or the docs.
+  zip: { excludeSources: ['api/**', 'test/**', 'bench/**', 'docs/**', 'data/**', '.ci/**', '**/*.test.{ts,tsx}', '.env*'] },
+  vite: () => ({
+    plugins: [preact()],
+    define: { 'import.meta.env.GUANCE_API_ORIGIN': JSON.stringify(API_ORIGIN ?? '') },
+  }),
+  hooks: {
+    // The toolbar button's title in the user's language: WXT takes it from the popup's <title>,
+    // which a page cannot localise with __MSG_ placeholders.
+    'build:manifestGenerated': (_wxt, manifest) => {
+      const action = manifest.action ?? manifest.browser_action;
+      if (action) action.default_title = '__MSG_extName__';
+    },
+  },
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'activator@guance.example' } } }
-      : { key: EXTENSION_KEY }),
+      ? {
+        browser_specific_settings: {
+          gecko: {
+            id: 'activator@guance.example',
+            // Built-in data consent needs Firefox 140 (142 on Android); MV2's scripting API needs 102.
+            strict_min_version: '140.0',
+            // What leaves the browser, to the companion API only (docs/privacy.md): the IDs read off
+            // the console pages (websiteContent), the names, emails and phone numbers typed into the
+            // wizard (personallyIdentifyingInfo), and passwords and email codes (authenticationInfo).
+            data_collection_permissions: { required: ['websiteContent', 'personallyIdentifyingInfo', 'authenticationInfo'] },
+          },
+          gecko_android: { strict_min_version: '142.0' },
+        },
+      }
+      // manifest.key pins the ID of an unpacked build (the API allows exactly that origin); the
+      // Chrome Web Store refuses an upload that carries one and assigns the ID itself.
+      : API_ORIGIN ? {} : { key: EXTENSION_KEY }),
     permissions: ['storage', 'activeTab', 'contextMenus', 'scripting'],
-    // The default companion API runs on loopback; another API origin is requested at run time
-    // (options page) so the extension never holds access it was not asked for.
-    host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
-    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    host_permissions: hosts.host,
+    // Another API address is requested at run time for exactly its origin (options page), so the
+    // extension never holds access it was not asked for. MV2 has no optional_host_permissions (WXT
+    // drops the key): there, origins go in optional_permissions.
+    ...(browser === 'firefox' ? { optional_permissions: hosts.optional } : { optional_host_permissions: hosts.optional }),
     // The main-world reader of the console globals (features/page-globals.ts), only on Alibaba Cloud pages.
     web_accessible_resources: [{ resources: ['page-globals.js'], matches: ALIYUN_MATCHES }],
   }),

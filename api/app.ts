@@ -9,6 +9,7 @@ import { outboxMailer, type Mailer } from './mail/mailer';
 import { marketplaceRoutes } from './marketplace/route';
 import { activationRoutes } from './routes/activations';
 import { metaRoutes } from './routes/meta';
+import { openApiRoutes } from './openapi/routes';
 import { sessionRoutes } from './routes/sessions';
 import { createMiddleware } from 'hono/factory';
 import type { SiteCode } from '../shared/sites';
@@ -120,7 +121,8 @@ export function createApi(deps: AppDeps) {
   const api = new Hono()
     .route('/', metaRoutes())
     .route('/activations', activationRoutes(activations, auditOf, startLimit, { signIn, secureCookies: publicUrl.startsWith('https:') }))
-    .route('/sessions', sessionRoutes(sessions));
+    .route('/sessions', sessionRoutes(sessions))
+    .route('/', openApiRoutes(publicUrl));
 
   const guards = httpGuards({ allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog });
   const app = new Hono()

@@ -45,6 +45,9 @@ const EnvSchema = z.object({
   }),
 });
 
+/** Every variable the API reads (.env.example lists each; api/env-example.test.ts checks). */
+export const ENV_VARIABLES = Object.keys(EnvSchema.shape);
+
 export interface Config {
   NODE_ENV: 'development' | 'production' | 'test';
   PORT: number;

@@ -12,7 +12,7 @@ const DateTime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'expe
 const Text = z.string().max(256);
 
 // Parameters we act on; anything else the marketplace sends is kept in the call log (and signed).
-const ACTIONS = {
+export const ACTIONS = {
   createInstance: z.object({
     aliUid: z.string().regex(/^\d{16}$/), orderBizId: Digits(20), orderId: Text.optional(), productCode: Text.min(1),
     skuId: Text.optional(), trial: z.enum(['true', 'false']).optional(), expiredOn: DateTime.optional(), template: Text.optional(),

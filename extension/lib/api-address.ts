@@ -5,10 +5,14 @@ export type AddressCheck =
   | { ok: false; reason: 'invalid' | 'https' };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-/** The loopback hosts the manifest's host_permissions already cover (wxt.config.ts). */
-const IN_MANIFEST = new Set(['127.0.0.1', 'localhost']);
+/** What a development build's manifest grants (scripts/manifest.ts); a store build grants its API origin. */
+const DEVELOPMENT_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
 
-export function checkApiAddress(input: string): AddressCheck {
+/**
+ * `granted`: the host patterns of the manifest (manifestHostPatterns). An origin they cover needs
+ * no request; any other is asked for at run time.
+ */
+export function checkApiAddress(input: string, granted: readonly string[] = DEVELOPMENT_HOSTS): AddressCheck {
   let u: URL;
   try {
     u = new URL(input.trim());
@@ -20,9 +24,25 @@ export function checkApiAddress(input: string): AddressCheck {
   const loopback = LOOPBACK.has(u.hostname);
   if (!loopback && u.protocol !== 'https:') return { ok: false, reason: 'https' };
   const url = (u.origin + u.pathname).replace(/\/+$/, '');
-  // 127.0.0.1 and localhost are in the manifest's host_permissions; any other origin ([::1] too) is
-  // asked for at run time.
-  return { ok: true, url, origin: u.origin, needsPermission: !IN_MANIFEST.has(u.hostname) };
+  return { ok: true, url, origin: u.origin, needsPermission: !granted.some((p) => patternCovers(p, u)) };
+}
+
+/**
+ * Whether a match pattern of the form `scheme://host[:port]/*` covers the URL's origin. A pattern
+ * without a port covers every port; wildcard hosts are never in host_permissions here, so they
+ * count as not covering (the extension then asks, which is harmless).
+ */
+function patternCovers(pattern: string, u: URL): boolean {
+  const m = /^(https?):\/\/([^/*]+)\/\*$/.exec(pattern);
+  if (!m) return false;
+  const [, scheme, host] = m as unknown as [string, string, string];
+  if (`${scheme}:` !== u.protocol) return false;
+  return host.includes(':') && !host.endsWith(']') ? host === u.host : host === u.hostname;
+}
+
+/** The host patterns a manifest grants at install: MV3 `host_permissions`, MV2 origins in `permissions`. */
+export function manifestHostPatterns(manifest: { host_permissions?: string[]; permissions?: string[] }): string[] {
+  return [...(manifest.host_permissions ?? []), ...(manifest.permissions ?? []).filter((p) => p.includes('://'))];
 }
 
 /** The match pattern for exactly one origin (port included when there is one). */

@@ -3,7 +3,8 @@
 // live in the background's activation store, never in `storage.local`, which content scripts can read.
 import { storage } from 'wxt/utils/storage';
 
-export const DEFAULT_API_BASE_URL = 'http://127.0.0.1:8787';
+/** A store build's API (GUANCE_API_ORIGIN at build time, see wxt.config.ts), else `npm start`'s loopback one. */
+export const DEFAULT_API_BASE_URL = import.meta.env.GUANCE_API_ORIGIN || 'http://127.0.0.1:8787';
 
 export type UiLanguageSetting = 'auto' | 'en' | 'zh_CN';
 

@@ -2,7 +2,7 @@
 // remembers (wizard progress, activation, detected IDs).
 import { useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { checkApiAddress, originPattern } from '../lib/api-address';
+import { checkApiAddress, manifestHostPatterns, originPattern } from '../lib/api-address';
 import { createTranslate, htmlLang, resolveLang, type Bundles } from '../lib/i18n';
 import { apiBaseUrl, uiLanguage, type UiLanguageSetting } from '../lib/storage';
 import { forgetWizard } from '../popup/draft-store';
@@ -22,7 +22,7 @@ export function Options({ bundles, initialSetting, initialUrl }: { bundles: Bund
     e.preventDefault();
     if (busy) return;
     setStatus('');
-    const c = checkApiAddress(url);
+    const c = checkApiAddress(url, manifestHostPatterns(browser.runtime.getManifest()));
     if (!c.ok) {
       setUrlError(t(c.reason === 'https' ? 'options_api_url_https' : 'options_api_url_invalid'));
       document.getElementById('apiBaseUrl')?.focus();
@@ -30,10 +30,19 @@ export function Options({ bundles, initialSetting, initialUrl }: { bundles: Bund
     }
     setBusy(true);
     try {
-      // permissions.request must run in the click's user gesture: it is the first await here.
-      if (c.needsPermission && !(await browser.permissions.request({ origins: [originPattern(c.origin)] }))) {
-        setUrlError(t('options_permission_denied', c.origin));
-        return;
+      // permissions.request must run in the click's user gesture: it is the first await here. It
+      // rejects (rather than answering false) when the origin is outside what the manifest lets us
+      // ask for; say so instead of leaving an unhandled rejection and a silent form.
+      if (c.needsPermission) {
+        const answer = await browser.permissions.request({ origins: [originPattern(c.origin)] }).then(
+          (granted) => ({ granted, failure: null }),
+          (e: unknown) => ({ granted: false, failure: e instanceof Error ? e.message : String(e) }),
+        );
+        if (!answer.granted) {
+          setUrlError(answer.failure === null ? t('options_permission_denied', c.origin) : t('options_permission_failed', c.origin, answer.failure));
+          document.getElementById('apiBaseUrl')?.focus();
+          return;
+        }
       }
       setUrlError('');
       await Promise.all([apiBaseUrl.setValue(c.url), uiLanguage.setValue(setting)]);

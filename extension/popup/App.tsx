@@ -52,16 +52,21 @@ export function App({ bundles, initialSetting }: { bundles: Bundles; initialSett
     <I18n.Provider value={t}>
       <header class="top">
         <h1>{t('extName')}</h1>
+        {/* The name is the visible text (the other language, in that language, so speech and voice
+            control match what is shown); what the button does is its description. */}
         <button
           type="button"
           name="uiLanguage"
           class="link"
           lang={htmlLang(other)}
-          aria-label={t('common_switch_language')}
+          aria-describedby="uiLanguage-hint"
           onClick={() => void uiLanguage.setValue(other)}
         >
           {t(`common_lang_${other}`)}
         </button>
+        <span id="uiLanguage-hint" hidden>
+          {t('common_switch_language')}
+        </span>
       </header>
       <main>
         <Wizard env={env} lang={lang} snapshot={snapshot} />

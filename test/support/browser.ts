@@ -17,23 +17,28 @@ export function findChromium(): string | null {
 }
 
 /**
+ * Installs a Debian package when we are root with apt (CI runs so) and returns what `find` then
+ * finds; null when that is not possible here.
+ */
+export function installWithApt(pkg: string, find: () => string | null): string | null {
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !existsSync('/usr/bin/apt-get')) return null;
+  console.log(`[e2e] installing Debian package "${pkg}" with apt-get`);
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', pkg], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  return find();
+}
+
+/**
  * Finds Chromium, installing Debian's package when we are root with apt; otherwise fails with
  * the exact instruction.
  */
 export function ensureChromium(): string {
-  let path = findChromium();
+  const path = findChromium() ?? (process.env.CHROMIUM_PATH ? null : installWithApt('chromium', findChromium));
   if (path) return path;
-  const isRoot = process.getuid?.() === 0;
-  if (!process.env.CHROMIUM_PATH && isRoot && existsSync('/usr/bin/apt-get')) {
-    console.log('[e2e] Chromium not found: installing Debian package "chromium" with apt-get');
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    path = findChromium();
-    if (path) return path;
-  }
   throw new Error(
     'No Chromium found for the browser tests. Install it with `sudo apt-get install -y chromium` ' +
       '(Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium or Chrome binary.' +

@@ -1,11 +1,16 @@
-// Once per e2e run: make sure a browser is there (installing Debian's when we can) and the
-// extension is freshly built from the production config.
+// Once per e2e run: make sure the browsers are there (installing Debian's when we can) and both
+// extension builds are fresh from the production config.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ensureChromium } from './browser';
+import { ensureFirefox } from './firefox';
 
 export default function setup(): void {
-  const chromium = ensureChromium();
-  console.log(`[e2e] Chromium: ${chromium}`);
-  execFileSync('npx', ['wxt', 'build'], { cwd: resolve(import.meta.dirname, '../..'), stdio: 'inherit' });
+  console.log(`[e2e] Chromium: ${ensureChromium()}`);
+  console.log(`[e2e] Firefox: ${ensureFirefox()}`);
+  const root = resolve(import.meta.dirname, '../..');
+  // The suites test the build a developer gets: no store API origin baked in.
+  const env = { ...process.env, GUANCE_API_ORIGIN: '' };
+  execFileSync('npx', ['wxt', 'build'], { cwd: root, stdio: 'inherit', env });
+  execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { cwd: root, stdio: 'inherit', env });
 }
