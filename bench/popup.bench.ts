@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { EXTENSION_DIR, launchWithExtension } from '../test/support/browser';
+import { clearStoredDraft, EXTENSION_DIR, launchWithExtension } from '../test/support/browser';
 
 /** The extension's `chrome` global, as seen inside the service worker we evaluate in. */
 declare const chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>>; clear(): Promise<void> } } };
@@ -57,6 +57,7 @@ export default async function bench(): Promise<void> {
     for (let i = 0; i < OPENS + 1; i++) {
       // Each open starts from nothing remembered, like a first run: step 1, the IDs.
       await eb.worker.evaluate(() => chrome.storage.local.clear());
+      await clearStoredDraft(eb);
       const t0 = performance.now();
       await page.goto(`chrome-extension://${eb.extensionId}/popup.html`, { waitUntil: 'domcontentloaded' });
       await page.waitForSelector('.wizard[data-status="ids"] input[name="accountId"]:not([disabled])', { timeout: 10_000 });

@@ -30,6 +30,10 @@ export const PROTOCOL = {
    * bearer token. Believed only from a tab on that origin, and only after the API confirms it.
    */
   'landing/open': { from: ['content'], request: z.object({ activationId: ActivationIdText, token: TokenText }) },
+  /** The wizard's draft, which the background keeps for the popup (the popup may close at any keystroke). */
+  'draft/get': { from: ['extension-page'], request: z.object({}) },
+  'draft/save': { from: ['extension-page'], request: z.object({ draft: z.record(z.string(), z.unknown()) }) },
+  'draft/clear': { from: ['extension-page'], request: z.object({}) },
   /** One of the wizard's calls (shared/wizard.ts); only the background talks to the API. */
   'wizard/call': {
     from: ['extension-page'],
@@ -58,6 +62,10 @@ export interface Replies {
   'detections/get': DetectionSnapshot;
   'detections/clear': DetectionSnapshot;
   'landing/open': FreeLoginResult;
+  /** The stored draft as found (the popup checks it before resuming). */
+  'draft/get': unknown;
+  'draft/save': { ok: true };
+  'draft/clear': { ok: true };
   'wizard/call': CallResult<unknown>;
 }
 

@@ -74,7 +74,7 @@ afterAll(async () => {
 });
 
 describe('the activation token', () => {
-  test('a content script reads no token from storage.local, storage.session or its IndexedDB', async () => {
+  test('a content script reads neither the token nor the draft from storage.local, storage.session or its IndexedDB', async () => {
     const popup = await openPopup();
     await atStep(popup, 'ids');
     await popup.locator('input[name="accountId"]').fill(ACCOUNT);
@@ -107,6 +107,9 @@ describe('the activation token', () => {
     expect(Object.keys(seen.local)).not.toContain('activationRef');
     expect(seen.databases).not.toContain('guance-activator');
     expect(JSON.stringify(seen)).not.toContain(held!.token);
+    // Nor what the user typed (the draft, which can hold an email code).
+    expect(seen.databases).not.toContain('guance-activator-draft');
+    expect(JSON.stringify(seen)).not.toContain('storage_e2e');
     await page.close();
   });
 

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { fillFocusedField } from '../extension/background/features/fill-focused-field';
-import { launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
+import { clearStoredDraft, launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server';
 
 declare const chrome: any; // evaluated in the extension's worker / pages, not here
@@ -94,9 +94,10 @@ async function popupFields(expectedAccountId: string, screenshot?: string) {
 
 async function clearDetections(): Promise<void> {
   for (const p of await eb.browser.pages()) if (!p.url().startsWith('about:')) await p.close();
-  // Session detections and the wizard's draft (typed values, in storage.local):
-  // each case starts from a browser that has seen nothing.
+  // Session detections, settings and the wizard's draft (typed values): each case starts from a
+  // browser that has seen nothing.
   await eb.worker.evaluate(() => Promise.all([chrome.storage.session.clear(), chrome.storage.local.clear()]));
+  await clearStoredDraft(eb);
 }
 
 describe('detection in Chromium', () => {

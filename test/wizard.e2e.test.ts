@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startApiServer, type ApiProcess } from './support/api-server';
-import { launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
+import { launchWithExtension, openExtensionPage, storedDraft, type ExtensionBrowser } from './support/browser';
 import { createInstance, spiCall } from './support/marketplace';
 import { startSmtp, type SmtpSink } from './support/smtp';
 
@@ -123,7 +123,8 @@ describe('popup wizard against the real API', () => {
     expect(await value(popup, 'passwordConfirm')).toBe('');
     expect(await text(popup, '#h-code')).toContain('a***e@example.com');
     expect(await popup.$eval('button[name="sendCode"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
-    const stored = await eb.worker.evaluate(() => chrome.storage.local.get(null));
+    const stored = [await eb.worker.evaluate(() => chrome.storage.local.get(null)), await storedDraft(eb)];
+    expect(JSON.stringify(stored)).toContain('alice_e2e');
     expect(JSON.stringify(stored)).not.toContain(PASSWORD);
 
     await fill(popup, 'password', PASSWORD);

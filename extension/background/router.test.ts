@@ -24,7 +24,7 @@ describe('the router', () => {
     const router = createRouter();
     const seen: string[] = [];
     router.on('detections/clear', () => (seen.push('clear'), { account: null, instances: [] }));
-    router.on('landing/open', (m, sender) => (seen.push(`landing ${m.activationId} tab ${sender.tabId}`), { ok: false, reason: 'wrong-origin' }));
+    router.on('landing/open', (m, sender) => (seen.push(`landing ${m.activationId} tab ${sender.tabId}`), { ok: false, reason: 'wrong-origin' } as const));
     const landing = { type: 'landing/open', activationId: 'act_1', token: 'x'.repeat(20) };
 
     expect(await router.dispatch({ type: 'detections/clear' }, popup)).toEqual({ account: null, instances: [] });

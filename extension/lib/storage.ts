@@ -1,6 +1,7 @@
 // The user's settings, as WXT storage items (the options page and the popup's language switch set
-// them). The wizard's draft has its own module (popup/draft-store.ts); the activation and its token
-// live in the background's activation store, never in `storage.local`, which content scripts can read.
+// them). Nothing secret belongs here: content scripts can read `storage.local`. The wizard's draft
+// (popup/draft-store.ts) and the activation with its token (background/activation-store.ts) live
+// in the extension origin's IndexedDB.
 import { storage } from 'wxt/utils/storage';
 
 /** A store build's API (GUANCE_API_ORIGIN at build time, see wxt.config.ts), else `npm start`'s loopback one. */

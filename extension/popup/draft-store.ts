@@ -1,23 +1,17 @@
-// The wizard's draft in extension storage. This module is its one writer: the popup saves it on
-// every change, the options page clears it ("clear what the extension remembers").
-import { storage } from 'wxt/utils/storage';
+// The popup's side of the draft: the background keeps it (background/draft-store.ts), so a change
+// sent as the popup closes is still written, and content scripts cannot read it.
 import { send } from '../lib/messaging';
 import type { DraftStore } from './model/transport';
-import type { Draft } from './model/types';
 
-/** Everything typed so far (minus passwords) and where the user was. */
-const wizardDraft = storage.defineItem<Draft | null>('local:wizardDraft', { fallback: null });
-
-export const draftStore: DraftStore & { clear(): Promise<void> } = {
-  load: () => wizardDraft.getValue(),
-  save: (d) => wizardDraft.setValue(d),
-  clear: () => wizardDraft.removeValue(),
+export const draftStore: DraftStore = {
+  load: () => send({ type: 'draft/get' }).then((d) => d ?? null),
+  save: async (draft) => void (await send({ type: 'draft/save', draft: draft as unknown as Record<string, unknown> })),
 };
 
-/** "Clear what the extension remembers" for the wizard: the draft here, the activation in the background. */
+/** "Clear what the extension remembers" for the wizard: its draft and the activation, both in the background. */
 export async function forgetWizard(): Promise<void> {
   await Promise.all([
-    draftStore.clear(),
+    send({ type: 'draft/clear' }).catch(() => undefined),
     send({ type: 'wizard/call', call: 'forget-activation', body: {} }).catch(() => undefined),
   ]);
 }

@@ -130,29 +130,40 @@ export interface HeldActivation {
 }
 
 /**
- * The activation the background holds, read inside its service worker from the extension origin's
- * IndexedDB (where content scripts cannot reach). Creates the store as the extension would if the
- * database does not exist yet, so reading first never leaves it without one.
+ * One value of the extension origin's IndexedDB (an idb-keyval store: one object store per
+ * database), read or deleted inside the service worker. Creates the store as the extension would
+ * when the database does not exist yet, so touching it first never leaves it without one.
  */
-export function heldActivation(eb: ExtensionBrowser): Promise<HeldActivation | null> {
+function idb(eb: ExtensionBrowser, op: 'get' | 'delete', dbName: string, storeName: string, key: string): Promise<unknown> {
   return eb.worker.evaluate(
-    () =>
-      new Promise<HeldActivation | null>((resolve, reject) => {
-        const open = indexedDB.open('guance-activator');
-        open.onupgradeneeded = () => open.result.createObjectStore('activation');
+    (op, dbName, storeName, key) =>
+      new Promise<unknown>((resolve, reject) => {
+        const open = indexedDB.open(dbName);
+        open.onupgradeneeded = () => open.result.createObjectStore(storeName);
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const get = db.transaction('activation').objectStore('activation').get('current');
-          get.onsuccess = () => {
+          const os = db.transaction(storeName, op === 'get' ? 'readonly' : 'readwrite').objectStore(storeName);
+          const req = op === 'get' ? os.get(key) : os.delete(key);
+          req.onsuccess = () => {
             db.close();
-            resolve((get.result as HeldActivation | undefined) ?? null);
+            resolve(req.result ?? null);
           };
-          get.onerror = () => reject(get.error);
+          req.onerror = () => reject(req.error);
         };
       }),
+    op, dbName, storeName, key,
   );
 }
+
+/** The activation the background holds (its store, where content scripts cannot reach). */
+export const heldActivation = (eb: ExtensionBrowser) => idb(eb, 'get', 'guance-activator', 'activation', 'current') as Promise<HeldActivation | null>;
+
+/** The popup's stored draft (its store, where content scripts cannot reach). */
+export const storedDraft = (eb: ExtensionBrowser) => idb(eb, 'get', 'guance-activator-draft', 'draft', 'current') as Promise<Record<string, unknown> | null>;
+
+/** Forgets the popup's draft, so the next opening starts from step 1. */
+export const clearStoredDraft = async (eb: ExtensionBrowser): Promise<void> => void (await idb(eb, 'delete', 'guance-activator-draft', 'draft', 'current'));
 
 /** Points the extension at an API through its options page, as a user would. */
 export async function setApiAddress(eb: ExtensionBrowser, url: string): Promise<void> {

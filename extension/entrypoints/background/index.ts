@@ -2,6 +2,7 @@
 import { moveLegacyActivation } from '../../background/activation-store';
 import { registerApiProxy } from '../../background/api-proxy';
 import { registerDetections } from '../../background/detections';
+import { registerDraftStore } from '../../background/draft-store';
 import { BACKGROUND_FEATURES } from '../../background/features/registry';
 import { createRouter } from '../../background/router';
 
@@ -9,6 +10,7 @@ export default defineBackground(() => {
   const router = createRouter();
   const hub = registerDetections(router);
   registerApiProxy(router);
+  registerDraftStore(router);
   for (const f of BACKGROUND_FEATURES) f.register(hub, router);
   // Listening starts synchronously, so a worker woken by a message hears it.
   router.listen();
