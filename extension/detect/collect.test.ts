@@ -76,7 +76,9 @@ describe('rows (Purchased Services)', () => {
       '<div><div><span role="columnheader">Product</span><span role="columnheader">Instance ID</span></div>' +
         '<table><tbody><tr><td>Guance</td><td>41000002</td></tr></tbody></table></div>',
     );
-    expect(r.rows).toEqual([{ cells: ['Guance', '41000002'], headers: ['Product', 'Instance ID'], hrefs: [] }]);
+    expect(r.rows).toEqual([
+      { cells: ['Guance', '41000002'], plain: ['Guance', '41000002'], lines: [0], headers: ['Product', 'Instance ID'], hrefs: [] },
+    ]);
   });
 
   test('rows are not read on other pages', () => {

@@ -9,7 +9,7 @@ describe('readPageGlobals', () => {
     });
     expect(g).toEqual({
       console: { mainAccountPk: '1234567890123456', currentPk: '1234567890123456', accountType: 'main' },
-      ecs: { masterPk: '1234567890123456', currentPk: '2234567890123456', isChildAccount: true },
+      ecs: { masterPk: '1234567890123456', currentPk: '2234567890123456', isChildAccount: true, isRoleAccount: null },
     });
   });
 

@@ -12,7 +12,9 @@ export const PageGlobals = z.object({
   console: z.nullable(
     z.object({ mainAccountPk: Pk, currentPk: Pk, accountType: z.nullable(z.string().check(z.maxLength(16))) }),
   ),
-  ecs: z.nullable(z.object({ masterPk: Pk, currentPk: Pk, isChildAccount: z.nullable(z.boolean()) })),
+  ecs: z.nullable(
+    z.object({ masterPk: Pk, currentPk: Pk, isChildAccount: z.nullable(z.boolean()), isRoleAccount: z.nullable(z.boolean()) }),
+  ),
 });
 export type PageGlobals = z.infer<typeof PageGlobals>;
 

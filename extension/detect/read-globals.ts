@@ -29,7 +29,8 @@ export function readPageGlobals(win: unknown): PageGlobals {
   const c = field(win, 'ALIYUN_CONSOLE_CONFIG');
   const e = field(win, 'ALIYUN_ECS_CONSOLE_CONFIG');
   const type = field(c, 'ACCOUNT_TYPE');
-  const child = field(e, 'isChildAccount');
+  // Console config values are strings, 'true' / 'false' included.
+  const flag = (v: unknown) => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : null);
   return {
     console:
       c && typeof c === 'object'
@@ -44,7 +45,8 @@ export function readPageGlobals(win: unknown): PageGlobals {
         ? {
             masterPk: pk(field(e, 'MASTER_PK')),
             currentPk: pk(field(e, 'CURRENT_PK')),
-            isChildAccount: typeof child === 'boolean' ? child : child === 'true' ? true : child === 'false' ? false : null,
+            isChildAccount: flag(field(e, 'isChildAccount')),
+            isRoleAccount: flag(field(e, 'isRoleAccount')),
           }
         : null,
   };

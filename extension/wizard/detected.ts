@@ -3,7 +3,7 @@
 import type { DetectionSource, InstanceDetection } from '../../shared/detections';
 import type { Translate } from '../lib/i18n';
 
-const RANK: Record<InstanceDetection['status'], number> = { active: 0, unknown: 1, expired: 2, closed: 3 };
+const RANK: Record<InstanceDetection['status'], number> = { active: 0, unknown: 1, opening: 2, expired: 3, closed: 4 };
 
 /** Active first, then of unknown status, newest first within each; closed and expired last. */
 export function orderInstances(instances: readonly InstanceDetection[]): string[] {
