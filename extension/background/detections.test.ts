@@ -86,3 +86,11 @@ describe('messages', () => {
     expect((await snapshotItem.getValue()).account?.accountId).toBe('1234567890123456');
   });
 });
+
+describe('Login Directly', () => {
+  test('the latest click on an instance is kept whichever read of it wins', () => {
+    const clicked = { ...inst('1', 'active', 1), loginDirectlyAt: 5 };
+    expect(mergeInstances([clicked], [inst('1', 'active', 2)])[0]).toMatchObject({ at: 2, loginDirectlyAt: 5 });
+    expect(mergeInstances([inst('1', 'active', 3)], [{ ...inst('1', 'active', 2), loginDirectlyAt: 7 }])[0]).toMatchObject({ at: 3, loginDirectlyAt: 7 });
+  });
+});

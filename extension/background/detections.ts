@@ -36,12 +36,17 @@ export function mergeAccount(prev: AccountDetection | null, next: AccountDetecti
   return next.at >= prev.at ? next : prev;
 }
 
-/** All instances ever seen this session, keyed by instance ID; the newest read of each wins (status changes). */
+/**
+ * All instances ever seen this session, keyed by instance ID; the newest read of each wins (status
+ * changes), and the buyer's latest Login Directly click on it is kept whichever read wins.
+ */
 export function mergeInstances(prev: InstanceDetection[], next: InstanceDetection[]): InstanceDetection[] {
   const byId = new Map(prev.map((i) => [i.instanceId, i]));
   for (const i of next) {
     const old = byId.get(i.instanceId);
-    if (!old || i.at >= old.at) byId.set(i.instanceId, i);
+    const clicked = Math.max(old?.loginDirectlyAt ?? 0, i.loginDirectlyAt ?? 0);
+    const winner = !old || i.at >= old.at ? i : old;
+    byId.set(i.instanceId, clicked ? { ...winner, loginDirectlyAt: clicked } : winner);
   }
   return [...byId.values()].sort((a, b) => b.at - a.at).slice(0, MAX_INSTANCES);
 }

@@ -237,12 +237,17 @@ function cellsOf(line: Element): Element[] {
   return Array.from(line.querySelectorAll(':scope > [role="cell"], :scope > [role="gridcell"]'));
 }
 
+/** A table section's own rows (its children: `rows` is not on every section-like element). */
+function rowsOf(section: Element): HTMLTableRowElement[] {
+  return Array.from(section.children).filter((c): c is HTMLTableRowElement => c instanceof HTMLTableRowElement);
+}
+
 /** The number of cells of the widest row of a table section. */
 function widestOf(section: Element, cache: Map<Element, number>): number {
   let w = cache.get(section);
   if (w === undefined) {
     w = 0;
-    for (const r of (section as HTMLTableSectionElement).rows ?? []) w = Math.max(w, r.cells.length);
+    for (const r of rowsOf(section)) w = Math.max(w, r.cells.length);
     cache.set(section, w);
   }
   return w;
@@ -424,7 +429,7 @@ export function recordAt(el: Element, doc: Document): RowRecord | null {
   if (recordTable || tr?.parentElement) {
     const lines = recordTable
       ? groupRows([recordTable])[0]
-      : groupRows(Array.from((tr!.parentElement as HTMLTableSectionElement).rows)).find((u) => u.includes(tr!));
+      : groupRows(rowsOf(tr!.parentElement!)).find((u) => u.includes(tr!));
     if (lines?.[0]) return lineRecord(lines, doc, headersOf(lines[0], pageHeaders));
   }
   const ariaRow = el.closest('[role="row"]');

@@ -1,10 +1,10 @@
 // The page globals Alibaba Cloud consoles define (DESIGN §3), reduced to the few fields we use.
-// Read in the page's main world and posted to the content script: page data, so it is
+// Read in the page's main world and handed to the content script: page data, so it is
 // re-validated (shape and size) where it arrives. zod/mini keeps the content script small.
 import * as z from 'zod/mini';
 import { GLOBALS_MESSAGE } from './read-globals';
 
-export { GLOBALS_MESSAGE, GLOBALS_REQUEST, readPageGlobals } from './read-globals';
+export { GLOBALS_MESSAGE, readPageGlobals } from './read-globals';
 
 const Pk = z.nullable(z.string().check(z.regex(/^\d{1,20}$/)));
 
@@ -19,3 +19,4 @@ export const PageGlobals = z.object({
 export type PageGlobals = z.infer<typeof PageGlobals>;
 
 export const GlobalsMessage = z.object({ type: z.literal(GLOBALS_MESSAGE), globals: PageGlobals });
+export type GlobalsMessage = z.infer<typeof GlobalsMessage>;

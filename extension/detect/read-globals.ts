@@ -2,9 +2,8 @@
 // main-world bundle); the result is re-validated by globals.ts where it arrives.
 import type { PageGlobals } from './globals';
 
-/** The window.postMessage envelope between the main-world script and the content script. */
+/** The event (and its JSON detail's type) the main-world script raises on its own script element. */
 export const GLOBALS_MESSAGE = 'guance-activator:page-globals';
-export const GLOBALS_REQUEST = 'guance-activator:page-globals?';
 
 /** A PK as a string of digits; numbers only when exact (a 16-digit number can exceed 2^53). */
 function pk(v: unknown): string | null {

@@ -3,9 +3,11 @@ import type { BackgroundFeature } from '../background/detections';
 import { contextMenuFill } from './context-menu-fill';
 import { fillIdFields } from './fill-id-fields';
 import { landingPage } from './landing-page';
+import { loginDirectlyClick } from './login-directly-click';
 import { pageGlobals } from './page-globals';
 import { readAccountId } from './read-account-id';
 import { readInstances } from './read-instances';
+import { rememberDropdown } from './remember-dropdown';
 import { toolbarBadge } from './toolbar-badge';
 import type { ContentFeature } from './types';
 import { watchSpaNavigation } from './watch-spa-navigation';
@@ -14,8 +16,10 @@ import { watchSpaNavigation } from './watch-spa-navigation';
 export const ALIYUN_FEATURES: readonly ContentFeature[] = [
   pageGlobals,
   watchSpaNavigation,
+  rememberDropdown,
   readAccountId,
   readInstances,
+  loginDirectlyClick,
   fillIdFields,
 ];
 

@@ -3,17 +3,39 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { ContentToBackground } from '../../shared/messages/content-to-background';
-import { collectPage } from '../detect/collect';
+import type { InstanceDetection } from '../../shared/detections';
+import { collectPage, type LabelRecord } from '../detect/collect';
 import type { PageGlobals } from '../detect/globals';
 import { pageKindOf } from '../detect/page-kind';
 import type { ContentEnv, ContentFeature, ScanResult } from './types';
 
 export const SCAN_DEBOUNCE_MS = 250;
+/**
+ * A pass may take at most this share of the page's time: after a pass of t ms the next waits at
+ * least t / SCAN_DUTY (a 3 ms pass on a huge page: 150 ms; a 0.2 ms pass: the debounce window).
+ */
+export const SCAN_DUTY = 0.02;
+const MAX_REMEMBERED = 10;
+
+/** The instances of a pass with the buyer's Login Directly choices applied (and added when the list moved on). */
+export function withChoices(instances: InstanceDetection[], chosen: ReadonlyMap<string, InstanceDetection>): InstanceDetection[] {
+  if (!chosen.size) return instances;
+  const out = instances.map((i) => {
+    const c = chosen.get(i.instanceId);
+    return c ? { ...i, loginDirectlyAt: c.loginDirectlyAt } : i;
+  });
+  for (const c of chosen.values()) if (!out.some((i) => i.instanceId === c.instanceId)) out.push(c);
+  return out;
+}
 
 export function runContentFeatures(ctx: ContentScriptContext, all: readonly ContentFeature[]): ContentEnv {
   let globals: PageGlobals | null = null;
   let timer: number | undefined;
   let lastReport = '';
+  let remembered: LabelRecord[] = [];
+  const chosen = new Map<string, InstanceDetection>();
+  /** Earliest time of the next pass: a pass's own cost spaces the next one out (SCAN_DUTY). */
+  let notBefore = 0;
   const active = () => all.filter((f) => f.on === 'all' || f.on.includes(pageKindOf(location.href)));
 
   async function scan(): Promise<void> {
@@ -22,20 +44,22 @@ export function runContentFeatures(ctx: ContentScriptContext, all: readonly Cont
     const features = active();
     const readers = features.filter((f) => f.read);
     if (readers.length) {
+      const t0 = performance.now();
       const pageKind = pageKindOf(location.href);
-      const records = collectPage(document, { url: location.href, pageKind, globals, cookie: document.cookie });
+      const records = collectPage(document, { url: location.href, pageKind, globals, cookie: document.cookie, remembered });
       const now = Date.now();
       const result: ScanResult = {};
       for (const f of readers) Object.assign(result, f.read!(records, now));
+      notBefore = performance.now() + (performance.now() - t0) / SCAN_DUTY;
       const message: ContentToBackground = {
         type: 'detections/report',
         pageKind,
         account: result.account ?? null,
-        instances: (result.instances ?? []).slice(0, 200),
+        instances: withChoices(result.instances ?? [], chosen).slice(0, 200),
       };
       // Same IDs as last time: no message (times would differ, the content would not).
       const key = JSON.stringify([location.href, message.account?.accountId, message.account?.identity,
-        message.account?.method, message.instances.map((i) => [i.instanceId, i.status])]);
+        message.account?.method, message.instances.map((i) => [i.instanceId, i.status, i.loginDirectlyAt])]);
       if (key !== lastReport) {
         lastReport = key;
         await browser.runtime.sendMessage(message).catch(() => undefined);
@@ -50,10 +74,21 @@ export function runContentFeatures(ctx: ContentScriptContext, all: readonly Cont
     pageKind: () => pageKindOf(location.href),
     requestScan() {
       if (timer !== undefined || !ctx.isValid) return;
-      timer = ctx.setTimeout(() => void scan(), SCAN_DEBOUNCE_MS);
+      const wait = Math.max(SCAN_DEBOUNCE_MS, notBefore - performance.now());
+      timer = ctx.setTimeout(() => void scan(), wait);
     },
     setGlobals(g) {
       globals = g;
+      env.requestScan();
+    },
+    remember(labels) {
+      const fresh = labels.filter((l) => !remembered.some((r) => r.label === l.label && r.after === l.after));
+      if (!fresh.length) return;
+      remembered = [...fresh, ...remembered].slice(0, MAX_REMEMBERED);
+      env.requestScan();
+    },
+    chooseInstance(instance) {
+      chosen.set(instance.instanceId, instance);
       env.requestScan();
     },
   };
