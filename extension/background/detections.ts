@@ -1,6 +1,6 @@
 // The background's memory of what the content scripts read: the latest detections for the
 // browser session (storage.session), across tabs, plus per-tab state for the badge. Answers
-// `detections/report` and `detections/get` from content scripts and `detections/get` /
+// `detections/report`, `detections/choice` and `detections/get` from content scripts and `detections/get` /
 // `detections/clear` from the popup; every message is validated where it arrives.
 import { browser, type Browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
@@ -102,6 +102,19 @@ export function createDetections() {
     });
   }
 
+  /** A Login Directly click: the instance is remembered as chosen; the tab's badge is the passes' business. */
+  async function choose(m: Extract<ContentToBackground, { type: 'detections/choice' }>) {
+    return serial(async () => {
+      const prev = await snapshotItem.getValue();
+      const next: DetectionSnapshot = { ...prev, instances: mergeInstances(prev.instances, [m.instance]) };
+      if (JSON.stringify(next) !== JSON.stringify(prev)) {
+        await snapshotItem.setValue(next);
+        for (const cb of snapshotListeners) cb(next);
+      }
+      return { ok: true as const };
+    });
+  }
+
   async function clear() {
     return serial(async () => {
       const tabs = await tabsItem.getValue();
@@ -137,6 +150,7 @@ export function createDetections() {
     }
     const m = parseMessage(ContentToBackground, raw);
     if (m?.type === 'detections/report') return report(m, sender.tab?.id);
+    if (m?.type === 'detections/choice') return choose(m);
     if (m?.type === 'detections/get') return hub.snapshot();
     return undefined;
   }

@@ -43,9 +43,14 @@ describe('fill offers', () => {
   test('one offer per empty field that asks for an ID; nothing is filled until clicked', () => {
     const offers = make(abort);
     offers.update(SNAPSHOT);
+    // The value is drawn by CSS (::after), so the button's own text is only the words around it.
     expect(buttons().map((b) => [b.kind, b.offers, b.textContent])).toEqual([
-      ['accountId', '1234567890123456', 'Fill 1234567890123456'],
-      ['instanceId', '38215907', 'Fill 38215907'],
+      ['accountId', '1234567890123456', 'Fill '],
+      ['instanceId', '38215907', 'Fill '],
+    ]);
+    expect(buttons().map((b) => b.closest('.offer')!.querySelector('style')!.textContent)).toEqual([
+      expect.stringContaining('content: "1234567890123456"'),
+      expect.stringContaining('content: "38215907"'),
     ]);
     expect(field('accountId').value).toBe('');
     buttons()[0]!.click();

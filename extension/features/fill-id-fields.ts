@@ -27,6 +27,27 @@ export function offerValues(snapshot: DetectionSnapshot, kind: FieldKind): strin
     .map((i) => i.instanceId);
 }
 
+let valueSeq = 0;
+
+/**
+ * "Fill 1234…": the value is drawn by CSS generated content, not held as text, because the
+ * browser's find (window.find) looks into closed shadow roots too and would let a page guess an
+ * ID digit by digit. Screen readers and the accessibility tree still read it. Returns the rule.
+ */
+function labelButton(b: HTMLButtonElement, value: string): string {
+  const marker = '\u0001';
+  const [before = '', after = ''] = (browser.i18n.getMessage('fill_offer', [marker]) || `Fill ${marker}`).split(marker);
+  const v = document.createElement('span');
+  b.append(before, v, after);
+  // IDs are digits (the background validated them); anything else is shown as plain text.
+  if (!/^\d{1,32}$/.test(value)) {
+    v.textContent = value;
+    return '';
+  }
+  v.className = `v${++valueSeq}`;
+  return `.${v.className}::after { content: "${value}"; }`;
+}
+
 interface Offer {
   box: HTMLDivElement;
   field: FillableElement;
@@ -105,11 +126,12 @@ export function createFillOffers(env: Pick<ContentEnv, 'signal'>, opts: FillOffe
     const box = document.createElement('div');
     box.className = 'offer';
     const buttons: Offer['buttons'] = [];
+    const rules: string[] = [];
     for (const value of values) {
       const b = document.createElement('button');
       b.type = 'button';
       buttons.push({ button: b, kind, value });
-      b.textContent = browser.i18n.getMessage('fill_offer', [value]) || `Fill ${value}`;
+      rules.push(labelButton(b, value));
       b.title = browser.i18n.getMessage(kind === 'accountId' ? 'fill_offer_account_title' : 'fill_offer_instance_title');
       // mousedown would move the focus out of the field before the click: keep it where it is.
       b.addEventListener('mousedown', (e) => e.preventDefault());
@@ -121,6 +143,9 @@ export function createFillOffers(env: Pick<ContentEnv, 'signal'>, opts: FillOffe
       });
       box.append(b);
     }
+    const style = document.createElement('style');
+    style.textContent = rules.join('\n');
+    box.append(style);
     const o: Offer = { box, field, key, buttons };
     offers.set(field, o);
     root().append(box);

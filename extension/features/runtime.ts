@@ -17,15 +17,16 @@ export const SCAN_DEBOUNCE_MS = 250;
 export const SCAN_DUTY = 0.02;
 const MAX_REMEMBERED = 10;
 
-/** The instances of a pass with the buyer's Login Directly choices applied (and added when the list moved on). */
+/**
+ * The instances of a pass with the buyer's Login Directly choices applied; a choice whose record
+ * is not on the list any more (the next page) stays only in the background, which keeps the click.
+ */
 export function withChoices(instances: InstanceDetection[], chosen: ReadonlyMap<string, InstanceDetection>): InstanceDetection[] {
   if (!chosen.size) return instances;
-  const out = instances.map((i) => {
+  return instances.map((i) => {
     const c = chosen.get(i.instanceId);
-    return c ? { ...i, loginDirectlyAt: c.loginDirectlyAt } : i;
+    return c?.loginDirectlyAt ? { ...i, loginDirectlyAt: c.loginDirectlyAt } : i;
   });
-  for (const c of chosen.values()) if (!out.some((i) => i.instanceId === c.instanceId)) out.push(c);
-  return out;
 }
 
 export function runContentFeatures(ctx: ContentScriptContext, all: readonly ContentFeature[]): ContentEnv {
@@ -89,6 +90,10 @@ export function runContentFeatures(ctx: ContentScriptContext, all: readonly Cont
     },
     chooseInstance(instance) {
       chosen.set(instance.instanceId, instance);
+      // Reported at once, not with the next pass: the page may move on right after the click.
+      void browser.runtime
+        .sendMessage({ type: 'detections/choice', instance } satisfies ContentToBackground)
+        .catch(() => undefined);
       env.requestScan();
     },
   };

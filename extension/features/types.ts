@@ -21,7 +21,7 @@ export interface ContentEnv {
   /** Labels read from a part of the page that is gone now (the avatar dropdown): kept for this page. */
   remember(labels: readonly LabelRecord[]): void;
   /** The buyer clicked *Login Directly* on this instance's record: reported, and offered first. */
-  chooseInstance(instance: InstanceDetection): void;
+  chooseInstance(instance: InstanceDetection & { loginDirectlyAt: number }): void;
 }
 
 export interface ContentFeature {

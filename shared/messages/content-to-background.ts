@@ -10,6 +10,8 @@ export const ContentToBackground = z.discriminatedUnion('type', [
     account: AccountDetection.nullable(),
     instances: z.array(InstanceDetection).max(200),
   }),
+  /** The buyer clicked *Login Directly* on this instance's record (carries loginDirectlyAt). */
+  z.object({ type: z.literal('detections/choice'), instance: InstanceDetection.required({ loginDirectlyAt: true }) }),
   /** The fill feature asks for the values to type into a form. */
   z.object({ type: z.literal('detections/get') }),
   /**
