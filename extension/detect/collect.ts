@@ -72,6 +72,8 @@ const LOGON_HOST = '.onaliyun.com';
 const TEXT_SIEVE = new RegExp(`${LABEL_TAIL.source}|${escapeRegExp(LOGON_HOST)}`, 'iu');
 /** A row's text names Guance (the names are lower case; /iu matches what toLowerCase().includes() would). */
 const GUANCE_TEXT = new RegExp([...GUANCE_NAMES, GUANCE_PRODUCT_CODE].map(escapeRegExp).join('|'), 'iu');
+/** The same sieve where records are read: a text naming Guance passes it too (still one test per node). */
+const LIST_SIEVE = new RegExp(`${TEXT_SIEVE.source}|${GUANCE_TEXT.source}`, 'iu');
 const MAX_LABELS = 20;
 const MAX_ROWS = 500;
 const FOLLOW_NODES = 3;
@@ -120,15 +122,16 @@ export function collectTexts(root: Node, doc: Document, wantAnchors = false): Te
   const logonNames: string[] = [];
   const anchors: Element[] = [];
   let pending: { label: string; after: string; left: number }[] = [];
+  const sieve = wantAnchors ? LIST_SIEVE : TEXT_SIEVE;
   const walker = doc.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const data = (node as Text).data;
     // Most text nodes are neither a label, a logon name, nor the text after a label: decide that
     // with one regex test, without allocating or touching the DOM (this loop is most of a pass).
-    const hit = data.length <= 400 && TEXT_SIEVE.test(data);
+    const hit = data.length <= 400 && sieve.test(data);
     const maybeLabel = hit && data.length <= 80 && LABEL_TAIL.test(data);
     const maybeLogon = hit && data.includes(LOGON_HOST);
-    const maybeAnchor = wantAnchors && anchors.length < MAX_ANCHORS && GUANCE_TEXT.test(data);
+    const maybeAnchor = hit && wantAnchors && anchors.length < MAX_ANCHORS && GUANCE_TEXT.test(data);
     if (!pending.length && !maybeLabel && !maybeLogon && !maybeAnchor) continue;
     const parent = node.parentNode;
     if (parent && SKIP.has(parent.nodeName)) continue;
@@ -448,12 +451,14 @@ export interface CollectInput {
   cookie: string;
   /** Labels read from parts of the page that were removed since (the avatar dropdown). */
   remembered?: readonly LabelRecord[];
+  /** Read the page's text (labels, logon names); false when the globals already answer. Default true. */
+  texts?: boolean;
 }
 
 export function collectPage(doc: Document, input: CollectInput): PageRecords {
   const root = doc.body ?? doc.documentElement;
   const list = input.pageKind === 'purchased-services';
-  const texts = root ? collectTexts(root, doc, list) : { labels: [], logonNames: [], anchors: [] };
+  const texts = root && input.texts !== false ? collectTexts(root, doc, list) : { labels: [], logonNames: [], anchors: [] };
   const labels = input.remembered?.length ? [...texts.labels, ...input.remembered].slice(0, MAX_LABELS) : texts.labels;
   return {
     url: input.url,

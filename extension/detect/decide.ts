@@ -38,6 +38,11 @@ interface Candidate {
   currentId: string | null;
 }
 
+/** Whether the page globals name the main account (then nothing else on the page is consulted). */
+export function accountFromGlobals(g: PageRecords['globals']): boolean {
+  return isAccountId(g?.console?.mainAccountPk) || isAccountId(g?.ecs?.masterPk);
+}
+
 function fromGlobals(r: PageRecords): Candidate | null {
   const c = r.globals?.console;
   if (c && isAccountId(c.mainAccountPk)) {

@@ -35,12 +35,14 @@ export function listenForGlobals(script: HTMLScriptElement, onGlobals: (g: Globa
 }
 
 function inject(env: ContentEnv): void {
-  injectScript('/page-globals.js', {
+  const done = injectScript('/page-globals.js', {
     keepInDom: false,
     modifyScript: (script) => listenForGlobals(script, (g) => env.setGlobals(g)),
   }).catch(() => {
     // A page that refuses the script (CSP) still has labels and the cookie.
   });
+  // The pass waits for the answer (bounded): with the globals it need not read the page's text.
+  env.waitFor(done);
 }
 
 export const pageGlobals: ContentFeature = {

@@ -1,13 +1,29 @@
 // The avatar dropdown (where the console shows the account ID) exists only while the pointer is
-// on the avatar: it is created on hover and removed on leave, often before a debounced pass runs.
-// What a removed part of the page said is read as it goes (only its labels, one regex per text
-// node) and kept for the page, so a quick hover is enough.
+// on the avatar: it is created on hover and removed on leave (console-base's dropdown unmounts
+// on exit), often before a debounced pass runs. What it said is read as it goes (only its labels,
+// one regex per text node) and kept for the page, so a quick hover is enough.
+// Watched where the drop lives and nowhere else, so a busy page costs nothing: the direct
+// children of <body> (the drop's container there) and the top bar's own subtree (the drop
+// rendered inside its wrapper), found again at each pass since the bar may render late.
 import { collectTexts } from '../detect/collect';
 import { SIXTEEN_DIGITS } from '../detect/keywords';
-import type { ContentFeature } from './types';
+import type { ContentEnv, ContentFeature } from './types';
 
-/** Removed subtrees larger than this are a page's list being replaced, not a dropdown. */
+/** The console top bar (console-base top-nav marks its root so). */
+export const TOP_NAV_SELECTOR = '[data-spm="top-nav"], [data-j-top-nav], .console-base-top-nav';
+/** Removed subtrees larger than this are a page's content being replaced, not a dropdown. */
 const MAX_REMOVED_TEXT = 20_000;
+
+const state = new WeakMap<ContentEnv, { observer: MutationObserver; topNav: Element | null }>();
+
+function watchTopNav(env: ContentEnv): void {
+  const s = state.get(env);
+  if (!s || env.signal.aborted) return;
+  const nav = document.querySelector(TOP_NAV_SELECTOR);
+  if (!nav || nav === s.topNav) return;
+  s.topNav = nav;
+  s.observer.observe(nav, { childList: true, subtree: true });
+}
 
 export const rememberDropdown: ContentFeature = {
   id: 'remember-dropdown',
@@ -25,7 +41,10 @@ export const rememberDropdown: ContentFeature = {
         }
       }
     });
-    observer.observe(document.body ?? document.documentElement, { childList: true, subtree: true });
+    state.set(env, { observer, topNav: null });
+    if (document.body) observer.observe(document.body, { childList: true });
+    watchTopNav(env);
     env.signal.addEventListener('abort', () => observer.disconnect(), { once: true });
   },
+  beforeScan: watchTopNav,
 };
