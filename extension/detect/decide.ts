@@ -228,10 +228,15 @@ function instanceOf(
   return { id, product: product.slice(0, 200), status: statusOf(statusText), statusText: statusText.slice(0, 100) };
 }
 
-/** The instance a record holds, when it is Guance's (the Login Directly click reads one record). */
-export function decideRecord(row: RowRecord, r: Pick<PageRecords, 'url' | 'pageKind'>, now: number): InstanceDetection | null {
+/** One record → its detection, headers normalised by the caller; null when not Guance's or no ID. */
+function detectionOf(
+  row: RowRecord,
+  headers: readonly string[],
+  r: Pick<PageRecords, 'url' | 'pageKind'>,
+  now: number,
+): InstanceDetection | null {
   if (!isGuanceRow(row)) return null;
-  const inst = instanceOf(row, row.headers.map(normaliseHeader));
+  const inst = instanceOf(row, headers);
   if (!inst) return null;
   return {
     instanceId: inst.id,
@@ -243,21 +248,17 @@ export function decideRecord(row: RowRecord, r: Pick<PageRecords, 'url' | 'pageK
   };
 }
 
+/** The instance a record holds, when it is Guance's (the Login Directly click reads one record). */
+export function decideRecord(row: RowRecord, r: Pick<PageRecords, 'url' | 'pageKind'>, now: number): InstanceDetection | null {
+  return detectionOf(row, row.headers.map(normaliseHeader), r, now);
+}
+
 export function decideInstances(r: PageRecords, now: number): InstanceDetection[] {
   const seen = new Map<string, InstanceDetection>();
   const headerCache = new Map<readonly string[], string[]>();
   for (const row of r.rows) {
-    if (!isGuanceRow(row)) continue;
-    const inst = instanceOf(row, normalisedHeaders(headerCache, row.headers));
-    if (!inst || seen.has(inst.id)) continue;
-    seen.set(inst.id, {
-      instanceId: inst.id,
-      productName: inst.product,
-      status: inst.status,
-      statusText: inst.statusText,
-      source: { url: r.url.slice(0, 2048), pageKind: r.pageKind, method: 'purchased-services-row' },
-      at: now,
-    });
+    const d = detectionOf(row, normalisedHeaders(headerCache, row.headers), r, now);
+    if (d && !seen.has(d.instanceId)) seen.set(d.instanceId, d);
   }
   return [...seen.values()];
 }
