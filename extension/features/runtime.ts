@@ -133,6 +133,8 @@ export function runContentFeatures(ctx: ContentScriptContext, all: readonly Cont
   for (const type of ['pointerdown', 'keydown'] as const) {
     ctx.addEventListener(window, type, onInput, { capture: true, passive: true });
   }
+  // So does the SPA moving to another page (registered before the features' own listeners).
+  ctx.addEventListener(window, 'wxt:locationchange', () => void (quiet = 0));
   for (const f of all) f.start?.(env);
   // The first pass waits one debounce window too: the page globals (the most trusted source)
   // arrive from the main world a moment after start, and a pass without them would report a
