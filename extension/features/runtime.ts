@@ -50,6 +50,7 @@ export function runContentFeatures(ctx: ContentScriptContext, all: readonly Cont
   const active = () => all.filter((f) => f.on === 'all' || f.on.includes(pageKindOf(location.href)));
 
   async function scan(): Promise<void> {
+    due = 0; // the timer has fired: user input must not schedule a second pass beside this one
     if (pending.length) {
       const waiting = pending;
       pending = [];
