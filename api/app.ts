@@ -7,6 +7,7 @@ import { createRepositories } from './db/repositories';
 import { ApiError, errorResponse, tooManyRequests } from './lib/errors';
 import { outboxMailer, type Mailer } from './mail/mailer';
 import { marketplaceRoutes } from './marketplace/route';
+import { operatorConsole } from './operator';
 import { activationRoutes } from './routes/activations';
 import { metaRoutes } from './routes/meta';
 import { sessionRoutes } from './routes/sessions';
@@ -53,6 +54,10 @@ export interface AppDeps {
   requireVerifiedLink?: boolean;
   /** The site of activations started by free login (the marketplace does not say). */
   freeLoginSite?: SiteCode;
+  /** OPERATOR_EMAILS: who may sign in to the operator console (synced at start when given). */
+  operatorEmails?: string[];
+  /** Operator console sessions end after this long without a request (default 30 minutes). */
+  operatorIdleMs?: number;
 }
 
 
@@ -96,12 +101,18 @@ export function createApi(deps: AppDeps) {
     .route('/activations', activationRoutes(activations, auditOf, startLimit))
     .route('/sessions', sessionRoutes(sessions));
 
+  const operator = operatorConsole({
+    repos, lifecycleRepo, lifecycle, marketplace, mailer, limiter, now, log, publicUrl, operatorEmails: deps.operatorEmails,
+    idleMs: deps.operatorIdleMs, codeSecret: createHmac('sha256', codeSecret).update('operator-sign-in').digest('hex'),
+  });
+
   const guards = httpGuards({ allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog });
   const app = new Hono()
     .use('*', ...guards)
     .route('/api/v1', api)
     .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey, auditOf))
-    .route('/activate', landingRoutes({ repos, activations, lifecycle: lifecycleRepo, apiOrigin: new URL(publicUrl).origin, now }));
+    .route('/activate', landingRoutes({ repos, activations, lifecycle: lifecycleRepo, apiOrigin: new URL(publicUrl).origin, now }))
+    .route('/operator', operator.app);
 
   // Route patterns, to tell "no such path" (404) from "no such method on this path" (405).
   const patterns = app.routes
@@ -139,6 +150,7 @@ export function createApi(deps: AppDeps) {
     lifecycle.sweep();
     limiter.sweep();
     freeLogin.forgetOldTokens();
+    operator.sweep();
   };
   return { app, maintenance, sweep: () => lifecycle.sweep() };
 }

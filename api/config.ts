@@ -19,6 +19,15 @@ const EnvSchema = z.object({
     .min(0, 'must be 0 (no proxy) or the number of reverse proxies in front of the API').max(5, 'must be at most 5').default(0),
   REQUIRE_VERIFIED_LINK: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).default('false')
     .transform((v) => v === 'true' || v === '1'),
+  OPERATOR_EMAILS: z.string().default('').transform((s, ctx) => {
+    const list = [...new Set(s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))];
+    for (const e of list) {
+      if (!/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(e) || e.length > 254) ctx.addIssue({ code: 'custom', message: `"${e}" is not an email address` });
+    }
+    return list;
+  }),
+  OPERATOR_IDLE_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1 to 720')
+    .max(720, 'must be 1 to 720').default(30),
   ALLOWED_ORIGINS: z.string().default('').transform((s, ctx) => {
     const list = s.split(',').map((x) => x.trim()).filter(Boolean);
     for (const o of list) {
@@ -44,6 +53,10 @@ export interface Config {
   TRUST_PROXY: number;
   /** Only a marketplace-verified activation (free login) may link a cloud account for the first time. */
   REQUIRE_VERIFIED_LINK: boolean;
+  /** Who may sign in to the operator console (besides those added with `npm run operators`). */
+  OPERATOR_EMAILS: string[];
+  /** Operator console sessions end after this many minutes without a request. */
+  OPERATOR_IDLE_MINUTES: number;
 }
 
 export class ConfigError extends Error {

@@ -43,6 +43,7 @@ if (!config.SMTP_URL) {
 const { app, maintenance } = createApi({
   db, spiKey, mailer, publicUrl: config.PUBLIC_URL, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY,
   requireVerifiedLink: config.REQUIRE_VERIFIED_LINK,
+  operatorEmails: config.OPERATOR_EMAILS, operatorIdleMs: config.OPERATOR_IDLE_MINUTES * 60_000,
   // Straight to the stream: console.log's formatting and colour checks cost more than the line.
   accessLog: (line) => process.stdout.write(`${line}\n`),
 });

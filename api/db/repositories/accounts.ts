@@ -45,6 +45,7 @@ export class AccountRepository {
       linkOf: db.prepare<[string], { billing_account_id: string }>(
         'SELECT billing_account_id FROM cloud_account_links WHERE account_id = ?',
       ),
+      removeLink: db.prepare<[string]>('DELETE FROM cloud_account_links WHERE account_id = ?'),
       insertLink: db.prepare('INSERT INTO cloud_account_links (account_id, billing_account_id, linked_at) VALUES (?, ?, ?)'),
     };
   }
@@ -73,5 +74,10 @@ export class AccountRepository {
   /** 409 CLOUD_ACCOUNT_LINKED_ELSEWHERE when the cloud account already has a link. */
   insertLink(accountId: string, billingAccountId: string, now: number): void {
     mapUniqueViolation(() => this.s.insertLink.run(accountId, billingAccountId, now));
+  }
+
+  /** Removes the cloud account's link; false when it had none. */
+  removeLink(accountId: string): boolean {
+    return this.s.removeLink.run(accountId).changes === 1;
   }
 }

@@ -1,0 +1,157 @@
+// What the console shows and does. Reads go straight to the view repositories; every action runs
+// in one audited transaction under the operator's request id, writes its operator_actions row in
+// that transaction, and a refused attempt is recorded too (outside it, since it rolled back).
+import type { Repositories } from '../../db/repositories';
+import type { LifecycleRepository } from '../../db/repositories/lifecycle';
+import { OperatorActionRepository } from '../../db/repositories/operator-actions';
+import { ApiError } from '../../lib/errors';
+import type { Mailer, MailMessage } from '../../mail/mailer';
+import { LinkService, REASON_MAX, REASON_MIN, type Actor } from '../../services/links';
+import type { LifecycleService } from '../../services/lifecycle';
+import type { MarketplaceService } from '../../services/marketplace';
+import { FreezeRepository } from '../repositories/freeze';
+import { LinkViewRepository } from '../repositories/links';
+import { MailViewRepository } from '../repositories/mail';
+import { ConsoleViewRepository, DAY_MS, type FunnelDay } from '../repositories/views';
+
+export const MAX_FREEZE_EXTENSION_DAYS = 30;
+
+export interface ConsoleDeps {
+  repos: Repositories;
+  lifecycleRepo: LifecycleRepository;
+  lifecycle: LifecycleService;
+  marketplace: MarketplaceService;
+  mailer: Mailer;
+  now: () => number;
+}
+
+export class ConsoleService {
+  readonly views;
+  readonly links;
+  readonly mail;
+  private readonly freeze;
+  private readonly actions;
+  private readonly linkService;
+
+  constructor(private readonly d: ConsoleDeps) {
+    this.views = new ConsoleViewRepository(d.repos.db);
+    this.links = new LinkViewRepository(d.repos.db);
+    this.mail = new MailViewRepository(d.repos.db);
+    this.freeze = new FreezeRepository(d.repos.db);
+    this.actions = new OperatorActionRepository(d.repos.db);
+    this.linkService = new LinkService(d.repos, d.now);
+  }
+
+  /** Reads that depend on an instance's status see released what the countdown released. */
+  fresh(): void {
+    this.d.lifecycle.sweep();
+  }
+
+  /** `days` whole UTC days up to today, each with its counts (zeros where nothing started). */
+  funnel(days: number): FunnelDay[] {
+    const now = this.d.now();
+    const today = Math.floor(now / DAY_MS);
+    const first = today - days + 1;
+    const byDay = new Map(this.views.funnel(first * DAY_MS, now).map((r) => [r.day, r]));
+    return Array.from({ length: days }, (_, i) => byDay.get(first + i) ?? {
+      day: first + i, started: 0, billing: 0, workspace: 0, activated: 0, stopped_billing: 0, stopped_workspace: 0,
+    });
+  }
+
+  unlink(accountId: string, reason: string, actor: Actor) {
+    return this.recorded(actor, 'unlink', accountId, reason, () => this.linkService.unlinkCloudAccount(accountId, reason, actor));
+  }
+
+  async resendMail(id: number, actor: Actor): Promise<void> {
+    const target = `mail:${id}`;
+    const m = this.mail.message(id);
+    try {
+      if (!m) throw new ApiError('NOT_FOUND', 'No such message', { id });
+      if (!this.mail.resendable(m)) throw new ApiError('WRONG_STATE', 'This message was delivered; it is not resent', { id });
+      const message: MailMessage = { to: m.recipient, subject: m.subject, text: m.body };
+      await this.d.mailer.send(message).catch((e: unknown) => {
+        throw new ApiError('MAIL_FAILED', `The message could not be handed over: ${e instanceof Error ? e.message : String(e)}`);
+      });
+    } catch (e) {
+      if (e instanceof ApiError) this.log(actor, 'resend-mail', target, null, e.code);
+      throw e;
+    }
+    this.log(actor, 'resend-mail', target, null, 'ok');
+  }
+
+  applyPending(id: number, actor: Actor) {
+    return this.recorded(actor, 'apply-pending', `pending:${id}`, null, () => {
+      const r = this.d.marketplace.applyPending(id, { requestId: actor.requestId, now: this.d.now });
+      // The call itself may be refused by its own rules; that is its outcome, not the operator's error.
+      this.log(actor, 'apply-pending', `pending:${id}`, null, r.outcome);
+      return r;
+    });
+  }
+
+  extendFreeze(instanceId: string, days: number, reason: string, actor: Actor) {
+    return this.recorded(actor, 'extend-freeze', instanceId, reason, () => {
+      checkReason(reason);
+      if (!Number.isInteger(days) || days < 1 || days > MAX_FREEZE_EXTENSION_DAYS) {
+        throw new ApiError('VALIDATION_FAILED', 'Some fields are not valid', [{ path: 'days', message: `1 to ${MAX_FREEZE_EXTENSION_DAYS} days` }]);
+      }
+      return this.d.repos.tx(() => {
+        const now = this.d.now();
+        if (!this.freeze.extend(instanceId, days * DAY_MS, now)) throw this.notFrozen(instanceId);
+        this.log(actor, 'extend-freeze', instanceId, `${reason.trim()} (+${days} d)`, 'ok');
+        return { freezeEndsAt: this.d.lifecycleRepo.frozenInfo(instanceId)?.freezeEndsAt ?? null };
+      }, this.audit(actor));
+    });
+  }
+
+  /**
+   * Ends a freeze: `lift` makes the instance active again (the renewal the marketplace did not
+   * tell us about), `release` does now what the end of the countdown would do.
+   */
+  endFreeze(instanceId: string, mode: 'lift' | 'release', reason: string, actor: Actor) {
+    return this.recorded(actor, `end-freeze-${mode}`, instanceId, reason, () => {
+      checkReason(reason);
+      const mail: MailMessage[] = [];
+      this.d.repos.tx(() => {
+        const now = this.d.now();
+        const instance = this.d.repos.instances.get(instanceId);
+        if (!instance || instance.status !== 'expired') throw this.notFrozen(instanceId);
+        if (mode === 'lift') this.d.lifecycleRepo.thaw(instanceId, now, {});
+        else mail.push(...this.d.lifecycle.release(instanceId, now, 'freeze-ended').mail);
+        this.log(actor, `end-freeze-${mode}`, instanceId, reason.trim(), 'ok');
+      }, this.audit(actor));
+      this.d.lifecycle.send(mail);
+    });
+  }
+
+  private notFrozen(instanceId: string): ApiError {
+    const i = this.d.repos.instances.get(instanceId);
+    return i
+      ? new ApiError('WRONG_STATE', 'This instance is not frozen', { instanceId, status: i.status })
+      : new ApiError('INSTANCE_NOT_FOUND', 'No such instance', { instanceId });
+  }
+
+  /** Runs an action; a refusal is written to the operators' log before it reaches the page. */
+  private recorded<T>(actor: Actor, action: string, target: string, reason: string | null, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof ApiError) this.log(actor, action, target, reason?.trim() || null, e.code);
+      throw e;
+    }
+  }
+
+  private log(actor: Actor, action: string, target: string, reason: string | null, outcome: string): void {
+    this.actions.log({ at: this.d.now(), actor: actor.name, action, target, reason, outcome, requestId: actor.requestId });
+  }
+
+  private audit(actor: Actor) {
+    return { requestId: actor.requestId, now: this.d.now };
+  }
+}
+
+function checkReason(reason: string): void {
+  const r = reason.trim();
+  if (r.length < REASON_MIN || r.length > REASON_MAX) {
+    throw new ApiError('VALIDATION_FAILED', 'Some fields are not valid', [{ path: 'reason', message: `between ${REASON_MIN} and ${REASON_MAX} characters` }]);
+  }
+}
