@@ -60,7 +60,7 @@ export class InstanceRepository {
       'SELECT * FROM spi_calls ORDER BY id',
     );
     this.badSignatureStmt = db.prepare<[string, number, string | null]>(
-      `INSERT INTO spi_signature_failures (day, count, last_at, last_action) VALUES (?1, 1, ?2, ?3)
+      `INSERT INTO spi_signature_failures (day, count, last_at, last_action) VALUES (?, 1, ?, ?)
        ON CONFLICT (day) DO UPDATE SET count = count + 1, last_at = excluded.last_at, last_action = excluded.last_action`,
     );
   }
