@@ -65,13 +65,16 @@ export function operatorConsole(d: OperatorConsoleDeps) {
   const confirm = (c: Context<Env>, question: string, fields: Record<string, string>, back: string) =>
     render(c, <ConfirmPage v={v(c)} question={question} action={c.req.path} fields={fields} back={back} />);
 
-  const signInPage = (c: Context<Env>, o: { email?: string; codeSent?: boolean; problem?: string; status?: number } = {}) =>
-    render(c, <SignInPage v={v(c)} pre={preSessionToken(c)} email={o.email} codeSent={o.codeSent} problem={o.problem} />, o.status ?? 200);
+  const signInPage = (c: Context<Env>, o: { email?: string; codeSent?: boolean; problem?: string; status?: number; next?: string } = {}) => {
+    const next = o.next ?? c.req.query('next');
+    return render(c, <SignInPage v={v(c)} pre={preSessionToken(c)} email={o.email} codeSent={o.codeSent} problem={o.problem}
+      next={next === undefined ? undefined : safeNext(next)} />, o.status ?? 200);
+  };
 
   /** Sign-in refusals stay on the sign-in page, saying what to do. */
-  const signInRefusal = (c: Context<Env>, e: unknown, email: string, codeSent = false) => {
+  const signInRefusal = (c: Context<Env>, e: unknown, email: string, next: string | undefined, codeSent = false) => {
     if (!(e instanceof ApiError)) throw e;
-    return signInPage(c, { email, codeSent, problem: e.message, status: e.status });
+    return signInPage(c, { email, codeSent, problem: e.message, status: e.status, next });
   };
 
   const signedIn = (c: Context<Env>, token: string, next: string | undefined) => {
@@ -85,6 +88,9 @@ export function operatorConsole(d: OperatorConsoleDeps) {
     .use('*', async (c, next) => {
       c.set('operator', auth.session(readConsoleCookie(c, 'session')));
       c.header('Content-Security-Policy', CONSOLE_CSP);
+      // Under no-referrer, Chromium sends `Origin: null` even for a form of this very origin; with
+      // same-origin it names the origin (and still tells nothing to other sites).
+      c.header('Referrer-Policy', 'same-origin');
       await next();
     })
     .use('*', async (c, next) => {
@@ -122,9 +128,9 @@ export function operatorConsole(d: OperatorConsoleDeps) {
     .post('/sign-in', validate('form', S.PasswordForm), async (c) => {
       const f = c.req.valid('form');
       try {
-        return signedIn(c, await auth.signInWithPassword(f.email, f.password, c.get('requestId')), f.next ?? c.req.query('next'));
+        return signedIn(c, await auth.signInWithPassword(f.email, f.password, c.get('requestId')), f.next);
       } catch (e) {
-        return signInRefusal(c, e, f.email);
+        return signInRefusal(c, e, f.email, f.next);
       }
     })
     .post('/sign-in/code', validate('form', S.CodeRequestForm), async (c) => {
@@ -132,16 +138,16 @@ export function operatorConsole(d: OperatorConsoleDeps) {
       try {
         await auth.sendCode(f.email, c.get('requestId'));
       } catch (e) {
-        return signInRefusal(c, e, f.email);
+        return signInRefusal(c, e, f.email, f.next);
       }
-      return signInPage(c, { email: f.email.trim().toLowerCase(), codeSent: true });
+      return signInPage(c, { email: f.email.trim().toLowerCase(), codeSent: true, next: f.next });
     })
     .post('/sign-in/verify', validate('form', S.CodeForm), (c) => {
       const f = c.req.valid('form');
       try {
         return signedIn(c, auth.signInWithCode(f.email, f.code, c.get('requestId')), f.next);
       } catch (e) {
-        return signInRefusal(c, e, f.email, true);
+        return signInRefusal(c, e, f.email, f.next, true);
       }
     })
     .post('/sign-out', (c) => {

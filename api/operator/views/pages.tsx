@@ -21,14 +21,18 @@ function StatusBadge({ v, status }: { v: ViewCtx; status: string }) {
   return <span class={`badge ${status}`}>{v.t(`st_${status}` as WordKey)}</span>;
 }
 
-export function SignInPage({ v, pre, email, codeSent, problem }: { v: ViewCtx; pre: string; email?: string; codeSent?: boolean; problem?: string }) {
+export function SignInPage({ v, pre, email, codeSent, problem, next }: {
+  v: ViewCtx; pre: string; email?: string; codeSent?: boolean; problem?: string; next?: string;
+}) {
   const { t } = v;
+  const Next = () => (next ? <input type="hidden" name="next" value={next} /> : null);
   return (
     <Layout v={v} title={t('signIn')}>
       {problem && <p class="problem" role="alert">{problem}</p>}
       <div class="sign-in">
         <form method="post" action="/operator/sign-in" id="password-form">
           <input type="hidden" name="_csrf" value={pre} />
+          <Next />
           <label>{t('email')}<input type="email" name="email" required autocomplete="username" value={email ?? ''} maxlength={254} /></label>
           <label>{t('password')}<input type="password" name="password" required autocomplete="current-password" maxlength={200} /></label>
           <button type="submit">{t('signInWithPassword')}</button>
@@ -36,6 +40,7 @@ export function SignInPage({ v, pre, email, codeSent, problem }: { v: ViewCtx; p
         <form method="post" action="/operator/sign-in/code" id="code-request-form">
           <h2>{t('orCode')}</h2>
           <input type="hidden" name="_csrf" value={pre} />
+          <Next />
           <label>{t('email')}<input type="email" name="email" required autocomplete="username" value={email ?? ''} maxlength={254} /></label>
           <button type="submit">{t('sendCode')}</button>
         </form>
@@ -44,6 +49,7 @@ export function SignInPage({ v, pre, email, codeSent, problem }: { v: ViewCtx; p
             <p class="notice">{t('codeSent')}</p>
             <input type="hidden" name="_csrf" value={pre} />
             <input type="hidden" name="email" value={email ?? ''} />
+            <Next />
             <label>{t('code')}<input name="code" required inputmode="numeric" pattern="[0-9]{6}" maxlength={6} autocomplete="one-time-code" /></label>
             <button type="submit">{t('signInWithCode')}</button>
           </form>
