@@ -299,3 +299,18 @@ describe('operator console: actions', () => {
       .toEqual(['sign-in:ok', 'extend-freeze:ok', 'end-freeze-lift:ok', 'end-freeze-release:WRONG_STATE', 'end-freeze-release:ok']);
   });
 });
+
+describe('operator console: funnel', () => {
+  it('counts where buyers stop once their activations expire, and keeps closed days as counted', async () => {
+    const { s, client } = await world();
+    await client.signIn();
+    const row = async () => /<td>2026-01-15<\/td>((?:<td>\d+<\/td>){6})/.exec((await client.get('/operator/activations?days=7')).text)![1]!
+      .match(/\d+/g)!.map(Number);
+    // started, Billing Center bound, workspace bound, activated, stopped before BC, stopped before workspace
+    expect(await row()).toEqual([2, 1, 1, 1, 0, 0]);
+    s.clock.advance(3 * 86_400_000);
+    expect(await row()).toEqual([2, 1, 1, 1, 1, 0]);
+    // Closed: served from what was counted, and still the same.
+    expect(await row()).toEqual([2, 1, 1, 1, 1, 0]);
+  });
+});

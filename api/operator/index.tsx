@@ -265,5 +265,6 @@ export function operatorConsole(d: OperatorConsoleDeps) {
     return render(c, <MessagePage v={view} title={view.t('error')} message="Something went wrong on our side" />, 500);
   });
 
-  return { app, sweep: () => auth.sweep() };
+  // Upkeep: old sessions and codes go; the funnel's closed days are counted ahead of the first visit.
+  return { app, sweep: () => { auth.sweep(); svc.funnel(90); } };
 }

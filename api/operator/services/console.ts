@@ -6,6 +6,7 @@ import type { LifecycleRepository } from '../../db/repositories/lifecycle';
 import { OperatorActionRepository } from '../../db/repositories/operator-actions';
 import { ApiError } from '../../lib/errors';
 import type { Mailer, MailMessage } from '../../mail/mailer';
+import { ACTIVATION_TTL_MS } from '../../services/activations';
 import { LinkService, REASON_MAX, REASON_MIN, type Actor } from '../../services/links';
 import type { LifecycleService } from '../../services/lifecycle';
 import type { MarketplaceService } from '../../services/marketplace';
@@ -32,6 +33,8 @@ export class ConsoleService {
   private readonly freeze;
   private readonly actions;
   private readonly linkService;
+  /** Funnel counts of days that can no longer change (see funnel). */
+  private readonly finalDays = new Map<number, FunnelDay>();
 
   constructor(private readonly d: ConsoleDeps) {
     this.views = new ConsoleViewRepository(d.repos.db);
@@ -47,14 +50,31 @@ export class ConsoleService {
     this.d.lifecycle.sweep();
   }
 
-  /** `days` whole UTC days up to today, each with its counts (zeros where nothing started). */
+  /**
+   * `days` whole UTC days up to today, each with its counts (zeros where nothing started). An
+   * activation cannot move once it has expired (ACTIVATION_TTL_MS after its start), so a day's
+   * counts are final a TTL after the day ends: those are kept, and only the last days are counted
+   * again from the index on each request.
+   */
   funnel(days: number): FunnelDay[] {
     const now = this.d.now();
     const today = Math.floor(now / DAY_MS);
     const first = today - days + 1;
-    const byDay = new Map(this.views.funnel(first * DAY_MS, now).map((r) => [r.day, r]));
-    return Array.from({ length: days }, (_, i) => byDay.get(first + i) ?? {
-      day: first + i, started: 0, billing: 0, workspace: 0, activated: 0, stopped_billing: 0, stopped_workspace: 0,
+    const isFinal = (day: number) => now >= (day + 1) * DAY_MS + ACTIVATION_TTL_MS + 60_000;
+    let from = first;
+    while (from <= today && isFinal(from) && this.finalDays.has(from)) from++;
+    const counted = new Map(this.views.funnel(from * DAY_MS, now).map((r) => [r.day, r]));
+    return Array.from({ length: days }, (_, i) => {
+      const day = first + i;
+      const known = this.finalDays.get(day);
+      if (known) return known;
+      const r = counted.get(day) ?? { day, started: 0, billing: 0, workspace: 0, activated: 0, stopped_billing: 0, stopped_workspace: 0 };
+      if (isFinal(day)) {
+        this.finalDays.set(day, r);
+        // The views look back 90 days at most.
+        for (const k of this.finalDays.keys()) if (k < today - 90) this.finalDays.delete(k);
+      }
+      return r;
     });
   }
 
