@@ -309,6 +309,7 @@ describe('operator console: funnel', () => {
     // started, Billing Center bound, workspace bound, activated, stopped before BC, stopped before workspace
     expect(await row()).toEqual([2, 1, 1, 1, 0, 0]);
     s.clock.advance(3 * 86_400_000);
+    await client.signIn(); // the session idled out meanwhile
     expect(await row()).toEqual([2, 1, 1, 1, 1, 0]);
     // Closed: served from what was counted, and still the same.
     expect(await row()).toEqual([2, 1, 1, 1, 1, 0]);
