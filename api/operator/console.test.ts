@@ -21,7 +21,7 @@ async function world() {
   return { s, act, frozen, client };
 }
 
-describe('operator console: access', () => {
+describe('operator console: access', { timeout: 30_000 }, () => {
   it('no operator page is reachable without a session (every route)', async () => {
     const { s } = await world();
     const routes = s.app.routes.filter((r) => r.path.startsWith('/operator') && r.method !== 'ALL' && !PUBLIC.has(r.path));
@@ -160,7 +160,7 @@ describe('operator console: access', () => {
   });
 });
 
-describe('operator console: views', () => {
+describe('operator console: views', { timeout: 30_000 }, () => {
   it('shows each view on seeded data, in English and Chinese, paged by keyset', async () => {
     const { s, act, client } = await world();
     await client.signIn();
@@ -190,6 +190,8 @@ describe('operator console: views', () => {
     expect(mail.text).toContain('alice@example.com');
     const audit = await client.get(`/operator/audit?account=${act.accountId}`);
     expect(audit.text).toContain('billingAccount');
+    const byUsername = await client.get('/operator/audit?account=alice_01');
+    expect(byUsername.text).toContain(act.accountId);
     const links = await client.get('/operator/links');
     expect(links.text).toContain('proof-none');
 
@@ -216,7 +218,7 @@ describe('operator console: views', () => {
   });
 });
 
-describe('operator console: actions', () => {
+describe('operator console: actions', { timeout: 30_000 }, () => {
   it('unlinks a cloud account after confirmation, audited with the operator and the reason', async () => {
     const { s, act, client } = await world();
     await client.signIn();
@@ -300,7 +302,7 @@ describe('operator console: actions', () => {
   });
 });
 
-describe('operator console: funnel', () => {
+describe('operator console: funnel', { timeout: 30_000 }, () => {
   it('counts where buyers stop once their activations expire, and keeps closed days as counted', async () => {
     const { s, client } = await world();
     await client.signIn();

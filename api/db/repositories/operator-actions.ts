@@ -14,6 +14,10 @@ export interface OperatorActionEntry {
   requestId: string | null;
 }
 
+export interface OperatorAction extends OperatorActionEntry {
+  id: number;
+}
+
 export class OperatorActionRepository {
   private readonly insert;
 

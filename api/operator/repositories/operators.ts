@@ -28,26 +28,12 @@ export interface OperatorCode {
   failedTries: number;
 }
 
-export interface OperatorAction {
-  id: number;
-  at: number;
-  actor: string;
-  action: string;
-  target: string;
-  reason: string | null;
-  outcome: string;
-  requestId: string | null;
-}
 
 interface OperatorRow { id: number; email: string; password_hash: string | null; source: 'env' | 'cli'; disabled_at: number | null }
 const toOperator = (r: OperatorRow): Operator => ({
   id: r.id, email: r.email, passwordHash: r.password_hash, source: r.source, disabledAt: r.disabled_at,
 });
 
-interface ActionRow { id: number; at: number; actor: string; action: string; target: string; reason: string | null; outcome: string; request_id: string | null }
-const toAction = (r: ActionRow): OperatorAction => ({
-  id: r.id, at: r.at, actor: r.actor, action: r.action, target: r.target, reason: r.reason, outcome: r.outcome, requestId: r.request_id,
-});
 
 export class OperatorRepository {
   private readonly s;
@@ -185,5 +171,3 @@ export class OperatorRepository {
   }
 
 }
-
-export { toAction, type ActionRow };

@@ -1,7 +1,7 @@
 // SQL behind the console's read-only views (instances, the activation funnel, marketplace calls,
 // the audit trail). Every list is keyset-paged through an index (migration 006).
 import type { Db } from '../../db/connection';
-import { toAction, type ActionRow, type OperatorAction } from './operators';
+import type { OperatorAction } from '../../db/repositories/operator-actions';
 import { KeysetList, type Page } from './keyset';
 
 export interface InstanceRow {
@@ -34,6 +34,11 @@ export interface AuditLogRow {
 }
 
 export const DAY_MS = 86_400_000;
+
+interface ActionRow { id: number; at: number; actor: string; action: string; target: string; reason: string | null; outcome: string; request_id: string | null }
+const toAction = (r: ActionRow): OperatorAction => ({
+  id: r.id, at: r.at, actor: r.actor, action: r.action, target: r.target, reason: r.reason, outcome: r.outcome, requestId: r.request_id,
+});
 
 export class ConsoleViewRepository {
   private readonly instanceList;
@@ -109,6 +114,7 @@ export class ConsoleViewRepository {
       signatureFailures: db.prepare<[string], SignatureFailureDay>(
         'SELECT day, count, last_at, last_action FROM spi_signature_failures WHERE day >= ? ORDER BY day DESC',
       ),
+      billingByUsername: db.prepare<[string], { id: string }>('SELECT id FROM billing_accounts WHERE username = ?'),
       pending: db.prepare<[number], PendingRow>(
         `SELECT p.id, p.action, p.instance_id, p.params, p.received_at, p.attempts, p.resolved_at, p.outcome,
            EXISTS (SELECT 1 FROM instances i WHERE i.id = p.instance_id) AS instance_known FROM spi_pending p WHERE p.id = ?`,
@@ -157,8 +163,10 @@ export class ConsoleViewRepository {
     return this.s.signatureFailures.all(day);
   }
 
+  /** `account`: a cloud account ID, a Billing Center account id, or a Billing Center username. */
   audit(f: { account?: string; entity?: string; request?: string }, after?: number): Page<AuditLogRow> {
-    return this.auditList.page(f, after);
+    const account = f.account && !/^(\d{16}|ba_\w+)$/.test(f.account) ? this.s.billingByUsername.get(f.account)?.id ?? f.account : f.account;
+    return this.auditList.page({ ...f, account }, after);
   }
 
   operatorActions(f: { actor?: string; target?: string; request?: string }, after?: number): Page<OperatorAction> {

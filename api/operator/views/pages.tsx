@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // The console's pages. Each takes what its route read and the page context; nothing here reads
 // the database or the request.
-import type { OperatorAction } from '../repositories/operators';
+import type { OperatorAction } from '../../db/repositories/operator-actions';
 import type { LinkRow } from '../repositories/links';
 import type { MailRow, MailStatus } from '../repositories/mail';
 import type { Page } from '../repositories/keyset';
