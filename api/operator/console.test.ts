@@ -277,6 +277,8 @@ describe('operator console: actions', { timeout: 30_000 }, () => {
     expect(s.db.prepare("SELECT expired_on FROM instances WHERE id = '7770001'").pluck().get()).toBe('2027-01-01 00:00:00');
     expect(s.db.prepare('SELECT outcome FROM spi_pending WHERE id = ?').pluck().get(id)).toBe('ok');
     expect((await client.post(`/operator/pending/${id}/apply`, { confirm: 'yes' })).status).toBe(409);
+    expect(s.db.prepare("SELECT outcome FROM operator_actions WHERE action = 'apply-pending' ORDER BY id").pluck().all())
+      .toEqual(['INSTANCE_NOT_FOUND', 'ok', 'WRONG_STATE']);
   });
 
   it('extends a freeze and ends one (lift or release), each confirmed and audited', async () => {

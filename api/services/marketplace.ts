@@ -88,7 +88,9 @@ export class MarketplaceService {
    * arrived). The same dispatch as the marketplace's own call, under the operator's request id;
    * the call is resolved with its outcome unless its instance is still unknown.
    */
-  applyPending(id: number, audit: AuditContext): { outcome: string; action: string; instanceId: string } {
+  applyPending(id: number, audit: AuditContext,
+    /** Runs inside the transaction with the result (the caller's record of who asked). */
+    record: (r: { outcome: string; action: string; instanceId: string }) => void = () => {}): { outcome: string; action: string; instanceId: string } {
     this.lifecycle.sweep();
     const mail: MailMessage[] = [];
     const r = this.repos.tx(() => {
@@ -98,7 +100,9 @@ export class MarketplaceService {
       const known = { action: p.action, instanceId: p.instanceId };
       if (p.action !== 'createInstance' && !this.repos.instances.get(p.instanceId)) {
         this.lifecycleRepo.countPendingAttempt(id);
-        return { ...known, outcome: 'INSTANCE_NOT_FOUND' };
+        const still = { ...known, outcome: 'INSTANCE_NOT_FOUND' };
+        record(still);
+        return still;
       }
       const now = this.now();
       let outcome = 'ok';
@@ -109,6 +113,7 @@ export class MarketplaceService {
         outcome = e.code;
       }
       this.lifecycleRepo.resolvePending(id, now, outcome);
+      record({ ...known, outcome });
       return { ...known, outcome };
     }, audit);
     this.lifecycle.send(mail);

@@ -100,12 +100,11 @@ export class ConsoleService {
   }
 
   applyPending(id: number, actor: Actor) {
-    return this.recorded(actor, 'apply-pending', `pending:${id}`, null, () => {
-      const r = this.d.marketplace.applyPending(id, { requestId: actor.requestId, now: this.d.now });
-      // The call itself may be refused by its own rules; that is its outcome, not the operator's error.
-      this.log(actor, 'apply-pending', `pending:${id}`, null, r.outcome);
-      return r;
-    });
+    // The call itself may be refused by its own rules: that is its outcome, recorded in the same
+    // transaction; only a refusal of the request (no such call, applied already) is an error.
+    return this.recorded(actor, 'apply-pending', `pending:${id}`, null, () =>
+      this.d.marketplace.applyPending(id, { requestId: actor.requestId, now: this.d.now },
+        (r) => this.log(actor, 'apply-pending', `pending:${id}`, null, r.outcome)));
   }
 
   extendFreeze(instanceId: string, days: number, reason: string, actor: Actor) {
