@@ -7,9 +7,11 @@ import { addOperator, ConsoleClient, OPERATOR } from './test-support';
 
 const PUBLIC = new Set(['/operator/sign-in', '/operator/sign-in/code', '/operator/sign-in/verify', '/operator/assets/console.css']);
 
+// Most tests sign in with an emailed code: a password check is a scrypt hash, and these run beside
+// the rest of the suite on a small machine. The password path has its own tests.
 async function world() {
   const s = setup();
-  await addOperator(s.db, s.clock.now());
+  await addOperator(s.db, s.clock.now(), OPERATOR.email, null);
   const { act } = await s.register('alice_01', 'alice@example.com');
   const frozen = await s.start('6543210987654321', '5550002');
   await s.spi({ action: 'expiredInstance', instanceId: '5550002' });
@@ -17,7 +19,7 @@ async function world() {
   await s.spi({ action: 'renewInstance', instanceId: '7770001', expiredOn: '2027-01-01 00:00:00' });
   // A call with a bad signature: only counted.
   await s.app.request('/marketplace/aliyun?action=createInstance&token=bad');
-  const client = new ConsoleClient(s.app);
+  const client = new ConsoleClient(s.app, undefined, s.db);
   return { s, act, frozen, client };
 }
 
@@ -58,8 +60,9 @@ describe('operator console: access', { timeout: 30_000 }, () => {
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(cookie).not.toMatch(/Secure/);
 
+    await addOperator(s.db, s.clock.now(), 'pw@vendor.test', OPERATOR.password);
     const remote = new ConsoleClient(s.app, 'https://activator.test');
-    const r2 = await remote.signIn();
+    const r2 = await remote.signIn('pw@vendor.test');
     const c2 = r2.headers.getSetCookie().find((c) => c.startsWith('__Host-op_session='))!;
     expect(c2).toMatch(/Secure/);
     expect(c2).toMatch(/Path=\//);
@@ -249,15 +252,20 @@ describe('operator console: actions', { timeout: 30_000 }, () => {
 
   it('resends a message through the mailer', async () => {
     const sent: string[] = [];
-    const s = setup({ mailer: { send: async (m) => { sent.push(`${m.to}|${m.subject}`); } } });
-    await addOperator(s.db, s.clock.now());
+    const s = setup({ mailer: { send: async (m) => { sent.push(`${m.to}|${m.subject}|${m.text}`); } } });
+    await addOperator(s.db, s.clock.now(), OPERATOR.email, null);
     const id = s.fixture(() => Number(s.db.prepare("INSERT INTO outbox (recipient, subject, body, created_at) VALUES ('x@example.com', 'Hello', 'Body', 1) RETURNING id").pluck().get()));
-    const c = new ConsoleClient(s.app);
-    await c.signIn();
+    const c = new ConsoleClient(s.app, undefined, s.db);
+    // This app's mailer is the test's: the sign-in code goes there, not to the outbox.
+    await c.get('/operator/sign-in');
+    await c.post('/operator/sign-in/code', { email: OPERATOR.email });
+    const code = /is (\d{6})/.exec(sent.pop()!.split('|')[2]!)![1]!;
+    expect((await c.post('/operator/sign-in/verify', { email: OPERATOR.email, code })).status).toBe(303);
+    await c.get('/operator/mail');
     const { first, second } = await c.confirmed(`/operator/mail/${id}/resend`);
     expect(first.text).toContain('x@example.com');
     expect(second.status).toBe(200);
-    expect(sent).toEqual(['x@example.com|Hello']);
+    expect(sent).toEqual(['x@example.com|Hello|Body']);
     expect(s.db.prepare("SELECT outcome FROM operator_actions WHERE action = 'resend-mail'").pluck().all()).toEqual(['ok']);
   });
 
@@ -300,7 +308,7 @@ describe('operator console: actions', { timeout: 30_000 }, () => {
     await client.confirmed('/operator/instances/5550002/freeze/end', { mode: 'release', reason: 'buyer asked to stop' });
     expect(s.db.prepare("SELECT status FROM instances WHERE id = '5550002'").pluck().get()).toBe('released');
     expect(s.db.prepare('SELECT action, outcome FROM operator_actions WHERE actor = ? ORDER BY id').all(OPERATOR.email).map((r: any) => `${r.action}:${r.outcome}`))
-      .toEqual(['sign-in:ok', 'extend-freeze:ok', 'end-freeze-lift:ok', 'end-freeze-release:WRONG_STATE', 'end-freeze-release:ok']);
+      .toEqual(['sign-in-code-sent:ok', 'sign-in:ok', 'extend-freeze:ok', 'end-freeze-lift:ok', 'end-freeze-release:WRONG_STATE', 'end-freeze-release:ok']);
   });
 });
 
