@@ -20,7 +20,8 @@ let eb: ExtensionBrowser;
 
 beforeAll(async () => {
   smtp = await startSmtp();
-  api = await startApiServer({ env: { SMTP_URL: smtp.url, ALIYUN_SPI_KEY: SPI_KEY, MAIL_FROM: 'Guance <no-reply@guance.test>' } });
+  // The sandbox: these walk the wizard from typed IDs (REQUIRE_VERIFIED_LINK=false), as wizard.e2e does.
+  api = await startApiServer({ env: { SMTP_URL: smtp.url, ALIYUN_SPI_KEY: SPI_KEY, MAIL_FROM: 'Guance <no-reply@guance.test>', REQUIRE_VERIFIED_LINK: 'false' } });
   for (const i of [I1, I2]) await createInstance(api.url, SPI_KEY, ACCOUNT, i);
   eb = await launchWithExtension({ lang: 'en-US' });
 });

@@ -59,7 +59,8 @@ async function inContentScript(page: Page, expression: string): Promise<unknown>
 
 beforeAll(async () => {
   smtp = await startSmtp();
-  api = await startApiServer({ env: { SMTP_URL: smtp.url, ALIYUN_SPI_KEY: SPI_KEY, MAIL_FROM: 'Guance <no-reply@guance.test>' } });
+  // The sandbox: these walk the wizard from typed IDs (REQUIRE_VERIFIED_LINK=false), as wizard.e2e does.
+  api = await startApiServer({ env: { SMTP_URL: smtp.url, ALIYUN_SPI_KEY: SPI_KEY, MAIL_FROM: 'Guance <no-reply@guance.test>', REQUIRE_VERIFIED_LINK: 'false' } });
   await createInstance(api.url, SPI_KEY, ACCOUNT, INSTANCE);
   fx = await startFixtureServer(resolve(import.meta.dirname, 'fixtures/pages'), [CONSOLE]);
   eb = await launch();
