@@ -7,6 +7,7 @@ import { createRepositories } from './db/repositories';
 import { ApiError, errorResponse, tooManyRequests } from './lib/errors';
 import { outboxMailer, type Mailer } from './mail/mailer';
 import { marketplaceRoutes } from './marketplace/route';
+import { operatorConsole } from './operator';
 import { activationRoutes } from './routes/activations';
 import { metaRoutes } from './routes/meta';
 import { openApiRoutes } from './openapi/routes';
@@ -67,6 +68,10 @@ export interface AppDeps {
   alibabaSignIn?: { issuer: string; clientId: string; clientSecret: string; extraRedirectUris?: string[]; fetch?: typeof fetch };
   /** The built web wizard (WEB_WIZARD_DIR, web/bundle.ts); without it the API serves its own pages. */
   web?: WebBundle;
+  /** OPERATOR_EMAILS: who may sign in to the operator console (synced at start when given). */
+  operatorEmails?: string[];
+  /** Operator console sessions end after this long without a request (default 30 minutes). */
+  operatorIdleMs?: number;
 }
 
 /** Where launchWebAuthFlow sends the extension back (`browser.identity.getRedirectURL('alibaba-sign-in')`). */
@@ -124,13 +129,19 @@ export function createApi(deps: AppDeps) {
     .route('/sessions', sessionRoutes(sessions))
     .route('/', openApiRoutes(publicUrl));
 
+  const operator = operatorConsole({
+    repos, lifecycleRepo, lifecycle, marketplace, mailer, links, limiter, now, log, publicUrl, operatorEmails: deps.operatorEmails,
+    idleMs: deps.operatorIdleMs, codeSecret: createHmac('sha256', codeSecret).update('operator-sign-in').digest('hex'),
+  });
+
   const guards = httpGuards({ allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog });
   const app = new Hono()
     .use('*', ...guards)
     .route('/api/v1', api)
     .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey, auditOf, deps.web))
     .route('/activate', landingRoutes({ repos, activations, lifecycle: lifecycleRepo, apiOrigin: new URL(publicUrl).origin, now, web: deps.web }))
-    .route('/activate', signInPages(signIn, auditOf, publicUrl));
+    .route('/activate', signInPages(signIn, auditOf, publicUrl))
+    .route('/operator', operator.app);
 
   // Route patterns, to tell "no such path" (404) from "no such method on this path" (405).
   const patterns = app.routes
@@ -169,6 +180,7 @@ export function createApi(deps: AppDeps) {
     limiter.sweep();
     freeLogin.forgetOldTokens();
     repos.signIns.forgetBefore(now() - SIGN_IN_TTL_MS);
+    operator.sweep();
   };
   return { app, maintenance, sweep: () => lifecycle.sweep(), links };
 }

@@ -34,6 +34,15 @@ const EnvSchema = z.object({
     }
     return list;
   }),
+  OPERATOR_EMAILS: z.string().default('').transform((s, ctx) => {
+    const list = [...new Set(s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))];
+    for (const e of list) {
+      if (!/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(e) || e.length > 254) ctx.addIssue({ code: 'custom', message: `"${e}" is not an email address` });
+    }
+    return list;
+  }),
+  OPERATOR_IDLE_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1 to 720')
+    .max(720, 'must be 1 to 720').default(30),
   ALLOWED_ORIGINS: z.string().default('').transform((s, ctx) => {
     const list = s.split(',').map((x) => x.trim()).filter(Boolean);
     for (const o of list) {
@@ -70,6 +79,10 @@ export interface Config {
   ALIYUN_OAUTH_REDIRECT_URIS: string[];
   /** The built web wizard served under /activate/ (index.html and assets/); absent: the API's own pages. */
   WEB_WIZARD_DIR: string;
+  /** Who may sign in to the operator console (besides those added with `npm run operators`). */
+  OPERATOR_EMAILS: string[];
+  /** Operator console sessions end after this many minutes without a request. */
+  OPERATOR_IDLE_MINUTES: number;
 }
 
 export class ConfigError extends Error {

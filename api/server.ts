@@ -55,6 +55,7 @@ const { app, maintenance } = createApi({
     ? { issuer: config.ALIYUN_OIDC_ISSUER, clientId: config.ALIYUN_OAUTH_CLIENT_ID, clientSecret: config.ALIYUN_OAUTH_CLIENT_SECRET,
       extraRedirectUris: config.ALIYUN_OAUTH_REDIRECT_URIS }
     : undefined,
+  operatorEmails: config.OPERATOR_EMAILS, operatorIdleMs: config.OPERATOR_IDLE_MINUTES * 60_000,
   // Straight to the stream: console.log's formatting and colour checks cost more than the line.
   accessLog: (line) => process.stdout.write(`${line}\n`),
 });

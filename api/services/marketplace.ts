@@ -83,6 +83,52 @@ export class MarketplaceService {
     }
   }
 
+  /**
+   * An operator applies a kept call again (the fault on our side is gone, or its instance has
+   * arrived). The same dispatch as the marketplace's own call, under the operator's request id;
+   * the call is resolved with its outcome unless its instance is still unknown.
+   */
+  applyPending(id: number, audit: AuditContext,
+    /** Runs inside the transaction with the result (the caller's record of who asked). */
+    record: (r: { outcome: string; action: string; instanceId: string }) => void = () => {}): { outcome: string; action: string; instanceId: string } {
+    this.lifecycle.sweep();
+    const mail: MailMessage[] = [];
+    const r = this.repos.tx(() => {
+      const p = this.lifecycleRepo.pending(id);
+      if (!p) throw new ApiError('NOT_FOUND', 'No such kept marketplace call', { id });
+      if (p.resolvedAt !== null) throw new ApiError('WRONG_STATE', 'This call was applied already', { id });
+      const known = { action: p.action, instanceId: p.instanceId };
+      if (p.action !== 'createInstance' && !this.repos.instances.get(p.instanceId)) {
+        this.lifecycleRepo.countPendingAttempt(id);
+        const still = { ...known, outcome: 'INSTANCE_NOT_FOUND' };
+        record(still);
+        return still;
+      }
+      const now = this.now();
+      let outcome = 'ok';
+      try {
+        this.dispatch({ ...p.params, action: p.action }, now, mail, audit);
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        outcome = e.code;
+      }
+      this.lifecycleRepo.resolvePending(id, now, outcome);
+      record({ ...known, outcome });
+      return { ...known, outcome };
+    }, audit);
+    this.lifecycle.send(mail);
+    return r;
+  }
+
+  /** A call refused for its signature: counted (per day), never kept; a failing count changes no answer. */
+  recordBadSignature(action: string | undefined): void {
+    try {
+      this.repos.instances.countBadSignature(this.now(), action);
+    } catch (e) {
+      this.log(`could not count a bad SPI signature: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
   private handleInTx(params: Record<string, string>, mail: MailMessage[], audit: AuditContext): SpiAnswer {
     const { token: _token, ...logged } = params;
     const now = this.now();

@@ -40,6 +40,7 @@ export class InstanceRepository {
   private readonly updateStmt;
   private readonly logStmt;
   private readonly callsStmt;
+  private readonly badSignatureStmt;
 
   constructor(db: Db) {
     this.byId = db.prepare<[string], Row>('SELECT * FROM instances WHERE id = ?');
@@ -57,6 +58,10 @@ export class InstanceRepository {
     );
     this.callsStmt = db.prepare<[], { action: string; instance_id: string | null; params: string; received_at: number; outcome: string; http_status: number }>(
       'SELECT * FROM spi_calls ORDER BY id',
+    );
+    this.badSignatureStmt = db.prepare<[string, number, string | null]>(
+      `INSERT INTO spi_signature_failures (day, count, last_at, last_action) VALUES (?, 1, ?, ?)
+       ON CONFLICT (day) DO UPDATE SET count = count + 1, last_at = excluded.last_at, last_action = excluded.last_action`,
     );
   }
 
@@ -78,6 +83,12 @@ export class InstanceRepository {
 
   logCall(call: SpiCall): void {
     this.logStmt.run({ ...call, params: JSON.stringify(call.params) });
+  }
+
+  /** A call refused for its signature: counted per UTC day (migration 005), its content not kept. */
+  countBadSignature(at: number, action: string | undefined): void {
+    const day = new Date(at).toISOString().slice(0, 10);
+    this.badSignatureStmt.run(day, at, action && /^[A-Za-z]{1,64}$/.test(action) ? action : null);
   }
 
   calls(): SpiCall[] {

@@ -82,6 +82,10 @@ export class LifecycleRepository {
       openPending: db.prepare<[string], { id: number; action: string; instance_id: string; params: string }>(
         'SELECT id, action, instance_id, params FROM spi_pending WHERE instance_id = ? AND resolved_at IS NULL ORDER BY id',
       ),
+      pendingById: db.prepare<[number], { id: number; action: string; instance_id: string; params: string; resolved_at: number | null }>(
+        'SELECT id, action, instance_id, params, resolved_at FROM spi_pending WHERE id = ?',
+      ),
+      retriedPending: db.prepare<[number]>('UPDATE spi_pending SET attempts = attempts + 1 WHERE id = ? AND resolved_at IS NULL'),
       resolvePending: db.prepare('UPDATE spi_pending SET resolved_at = ?, outcome = ? WHERE id = ?'),
       resolveSame: db.prepare(
         `UPDATE spi_pending SET resolved_at = @now, outcome = 'ok'
@@ -153,6 +157,17 @@ export class LifecycleRepository {
     return this.s.openPending.all(instanceId).map((r) => ({
       id: r.id, action: r.action, instanceId: r.instance_id, params: JSON.parse(r.params) as Record<string, string>,
     }));
+  }
+
+  /** One kept call, resolved or not. */
+  pending(id: number): (PendingCall & { resolvedAt: number | null }) | undefined {
+    const r = this.s.pendingById.get(id);
+    return r && { id: r.id, action: r.action, instanceId: r.instance_id, params: JSON.parse(r.params) as Record<string, string>, resolvedAt: r.resolved_at };
+  }
+
+  /** Another attempt at a kept call that still cannot be applied. */
+  countPendingAttempt(id: number): void {
+    this.s.retriedPending.run(id);
   }
 
   resolvePending(id: number, now: number, outcome: string): void {
