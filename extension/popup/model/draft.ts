@@ -14,6 +14,7 @@ export function toDraft(state: WizardState, now: number): Draft {
     activation: state.activation,
     codes: state.codes,
     detectedInstances: state.detectedInstances,
+    anotherWorkspace: state.anotherWorkspace,
     savedAt: now,
   };
 }
