@@ -69,3 +69,11 @@ export const FREE_LOGIN_OUTCOME_ID = 'guance-activator-free-login';
 export const PURCHASED_SERVICES_URL = 'https://market.console.aliyun.com/imageconsole/index.htm';
 /** Guance's page on the Alibaba Cloud Marketplace, to buy again. */
 export const GUANCE_MARKET_URL = 'https://market.aliyun.com/products/56838014/cmgj00053362.html';
+
+/**
+ * Set on the landing page's <html> by the extension's landing content script once its background
+ * took the activation up (value: `opened` when the popup opened, `badge` when the toolbar badge
+ * asks for it). The web wizard on that page then offers the popup instead of repeating it. A flag
+ * only: nothing secret is put where the page can read it.
+ */
+export const LANDING_TAKEN_ATTRIBUTE = 'data-guance-activator';

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { renderLandingPage, type LandingData as ApiLandingData } from '../../../api/marketplace/landing';
 import { addressWithoutToken, collectLanding, decideLanding, landingMatches, sameMatches, type LandingRecord } from './landing';
+import { readLandingPage } from './read-landing-page';
+import { LANDING_TAKEN_ATTRIBUTE } from '../../../shared/free-login';
 
 const NOW = Date.parse('2026-01-15T08:00:00Z');
 const TOKEN = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd';
@@ -62,5 +64,35 @@ describe('match patterns for the configured API', () => {
   test('sameMatches ignores order only', () => {
     expect(sameMatches(['a', 'b'], ['b', 'a'])).toBe(true);
     expect(sameMatches(['a'], ['a', 'b'])).toBe(false);
+  });
+});
+
+describe('telling the page the extension took it up', () => {
+  const page = () => new DOMParser().parseFromString(renderLandingPage(data(), false), 'text/html');
+  const env = (doc: Document, reply: unknown) => ({
+    document: doc,
+    location: { origin: 'https://api.example.com', pathname: '/activate/landing', search: '?activation=act_0123abcd', hash: `#token=${TOKEN}` },
+    history: { replaceState: () => {} },
+    send: async () => reply,
+    now: () => NOW,
+  });
+
+  test('marks <html> once the background has the activation (popup opened or badge), never before', async () => {
+    for (const popup of ['opened', 'badge'] as const) {
+      const doc = page();
+      readLandingPage(env(doc, { ok: true, popup, activation: {} }));
+      expect(doc.documentElement.hasAttribute(LANDING_TAKEN_ATTRIBUTE)).toBe(false);
+      await new Promise((r) => setTimeout(r, 0));
+      expect(doc.documentElement.getAttribute(LANDING_TAKEN_ATTRIBUTE)).toBe(popup);
+    }
+  });
+
+  test('a refusal or a background that cannot answer leaves the page to the web wizard', async () => {
+    for (const reply of [{ ok: false, reason: 'not-confirmed' }, undefined]) {
+      const doc = page();
+      readLandingPage(env(doc, reply));
+      await new Promise((r) => setTimeout(r, 0));
+      expect(doc.documentElement.hasAttribute(LANDING_TAKEN_ATTRIBUTE)).toBe(false);
+    }
   });
 });
