@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { renderLandingPage, type LandingData as ApiLandingData } from '../../../api/marketplace/landing';
 import { addressWithoutToken, collectLanding, decideLanding, landingMatches, sameMatches, type LandingRecord } from './landing';
 import { readLandingPage } from './read-landing-page';
-import { LANDING_TAKEN_ATTRIBUTE } from '../../../shared/free-login';
+import { LANDING_TAKEN_ATTRIBUTE } from '../../../shared/free-login-pages';
 
 const NOW = Date.parse('2026-01-15T08:00:00Z');
 const TOKEN = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd';

@@ -1,6 +1,6 @@
 // Content-script half of free login, kept apart from the background half (background/features/landing-page.ts)
 // so the script injected into the landing page carries no background code.
-import { LANDING_TAKEN_ATTRIBUTE } from '../../../shared/free-login';
+import { LANDING_TAKEN_ATTRIBUTE } from '../../../shared/free-login-pages';
 import type { FreeLoginResult, Message } from '../../../shared/protocol';
 import { addressWithoutToken, collectLanding, decideLanding } from './landing';
 

@@ -1,7 +1,7 @@
 // A returning buyer: the purchase already pays for a workspace. What is bound (workspace and site,
 // Billing Center account, the Guance account that logs in) and one button to that site's login
 // page; having the purchase pay for another workspace is a separate, explicit choice.
-import { PURCHASED_SERVICES_URL } from '../../../../shared/free-login';
+import { PURCHASED_SERVICES_URL } from '../../../../shared/free-login-pages';
 import { siteInfo } from '../../../../shared/sites';
 import { Actions, Step, useT, type StepProps } from '../ui';
 
