@@ -148,3 +148,15 @@ export function heldActivation(eb: ExtensionBrowser): Promise<HeldActivation | n
       }),
   );
 }
+
+/** Chromium without any extension: a buyer with only a browser (the web wizard's suites). */
+export async function launchPlain(opts: { lang?: string } = {}): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: ensureChromium(),
+    headless: true,
+    pipe: true,
+    args: [...ROOT_FLAGS, ...(opts.lang ? [`--lang=${opts.lang}`] : [])],
+    userDataDir: mkdtempSync(join(tmpdir(), 'activator-plain-')),
+    env: { ...process.env, ...(opts.lang ? { LANGUAGE: opts.lang, LANG: `${opts.lang.replace('-', '_')}.UTF-8` } : {}) },
+  });
+}
