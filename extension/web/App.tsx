@@ -36,6 +36,19 @@ export function WebApp(props: WebAppProps) {
   const t = useMemo(() => createTranslate(props.bundles, lang), [props.bundles, lang]);
   const [taken, setTaken] = useState(false);
   const [here, setHere] = useState(false);
+  // A landing page's wizard stays hidden until the API has answered for its activation, so the
+  // buyer never sees step 1 flash by on the way to their step.
+  const [caughtUp, setCaughtUp] = useState(props.page.kind !== 'landing');
+  const env = useMemo<WizardEnv>(() => ({
+    ...props.env,
+    transport: {
+      async call(call, body) {
+        const r = await props.env.transport.call(call, body);
+        if (call === 'get-activation') setCaughtUp(true);
+        return r;
+      },
+    },
+  }), [props.env]);
 
   useEffect(() => {
     document.documentElement.lang = htmlLang(lang);
@@ -58,7 +71,17 @@ export function WebApp(props: WebAppProps) {
   if (props.page.kind === 'failure') body = <FreeLoginFailure outcome={props.page.outcome} bundles={props.bundles} lang={lang} startHref={props.startHref} />;
   else if (props.page.kind === 'unknown-landing') body = <UnknownLanding startHref={props.startHref} />;
   else if (taken && !here) body = <TakenByExtension onContinue={() => setHere(true)} />;
-  else body = <Wizard env={props.env} lang={lang} />;
+  else {
+    body = (
+      <>
+        {caughtUp ? null : <div class="wizard" aria-busy="true" data-testid="loading">{t('common_loading')}</div>}
+        <div hidden={!caughtUp}>
+          <Wizard env={env} lang={lang} />
+        </div>
+        {props.page.kind === 'landing' ? <p class="hint no-extension">{t('web_no_extension_needed')}</p> : null}
+      </>
+    );
+  }
 
   return (
     <I18n.Provider value={t}>
