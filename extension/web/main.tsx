@@ -13,7 +13,7 @@ import { createHttpTransport, holdToken } from './http-transport';
 import { readPageData } from './page-data';
 import { sessionDrafts } from './session-drafts';
 
-const page = readPageData(document, location);
+const page = readPageData(document, location, Date.now());
 // `/activate/landing` or `/activate`: the API's base is the part before it (a reverse proxy's sub-path).
 const prefix = location.pathname.replace(/\/activate(\/.*)?$/, '');
 

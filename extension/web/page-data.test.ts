@@ -6,6 +6,7 @@ import { landingMarkers, type LandingData } from '../../api/marketplace/landing'
 import { freeLoginOutcomeBlock } from '../../api/marketplace/free-login-page';
 import { readPageData, tokenOf } from './page-data';
 
+const NOW = Date.parse('2026-06-01T00:00:00Z');
 const TOKEN = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd';
 const data = (over: Partial<LandingData> = {}): LandingData => ({
   version: 1, activationId: 'act_01', accountId: '1234567890123456', instanceId: '8080', site: 'cn1', verified: true, proof: 'marketplace',
@@ -20,28 +21,33 @@ const at = (pathname: string, hash = '') => ({ origin: 'https://api.example.com'
 
 describe('page data', () => {
   test('a landing page: its activation, and the token of the fragment', () => {
-    expect(readPageData(doc(landingMarkers(data())), at('/activate/landing', `#token=${TOKEN}`))).toEqual({
+    expect(readPageData(doc(landingMarkers(data())), at('/activate/landing', `#token=${TOKEN}`), NOW)).toEqual({
       kind: 'landing', token: TOKEN, landing: { activationId: 'act_01', accountId: '1234567890123456', instanceId: '8080', expiresAt: '2030-01-01T00:00:00.000Z' },
     });
-    expect(readPageData(doc(landingMarkers(data())), at('/activate/landing'))).toMatchObject({ kind: 'landing', token: null });
+    expect(readPageData(doc(landingMarkers(data())), at('/activate/landing'), NOW)).toMatchObject({ kind: 'landing', token: null });
+  });
+
+  test('an expired landing page is the expired-link advice', () => {
+    expect(readPageData(doc(landingMarkers(data({ expiresAt: '2026-05-31T23:59:59.000Z' }))), at('/activate/landing', `#token=${TOKEN}`), NOW))
+      .toMatchObject({ kind: 'failure', outcome: { failure: 'link-expired', remedy: 'login-again' } });
   });
 
   test('markers naming another API, or malformed, are not followed', () => {
-    expect(readPageData(doc(landingMarkers(data({ apiOrigin: 'https://evil.example' }))), at('/activate/landing', `#token=${TOKEN}`))).toEqual({ kind: 'unknown-landing' });
-    expect(readPageData(doc(landingMarkers(data({ accountId: '12' }))), at('/activate/landing'))).toEqual({ kind: 'unknown-landing' });
-    expect(readPageData(doc('<script type="application/json" id="guance-activator-landing">{oops</script>'), at('/activate/'))).toEqual({ kind: 'start' });
+    expect(readPageData(doc(landingMarkers(data({ apiOrigin: 'https://evil.example' }))), at('/activate/landing', `#token=${TOKEN}`), NOW)).toEqual({ kind: 'unknown-landing' });
+    expect(readPageData(doc(landingMarkers(data({ accountId: '12' }))), at('/activate/landing'), NOW)).toEqual({ kind: 'unknown-landing' });
+    expect(readPageData(doc('<script type="application/json" id="guance-activator-landing">{oops</script>'), at('/activate/'), NOW)).toEqual({ kind: 'start' });
     expect(tokenOf('#token=<script>')).toBeNull();
     expect(tokenOf('#token=short')).toBeNull();
   });
 
   test('a refused free login: the outcome, without anything unknown', () => {
     const outcome = { ok: false as const, failure: 'link-replayed' as const, remedy: 'login-again' as const, code: 'TOKEN_REPLAYED', status: 409 };
-    expect(readPageData(doc(freeLoginOutcomeBlock(outcome)), at('/marketplace/aliyun'))).toEqual({ kind: 'failure', outcome });
+    expect(readPageData(doc(freeLoginOutcomeBlock(outcome)), at('/marketplace/aliyun'), NOW)).toEqual({ kind: 'failure', outcome });
     const odd = { ...outcome, failure: 'made-up' };
-    expect(readPageData(doc(freeLoginOutcomeBlock(odd as never)), at('/marketplace/aliyun'))).toEqual({ kind: 'start' });
+    expect(readPageData(doc(freeLoginOutcomeBlock(odd as never)), at('/marketplace/aliyun'), NOW)).toEqual({ kind: 'start' });
   });
 
   test('/activate with no data starts from the IDs', () => {
-    expect(readPageData(doc(''), at('/activate/'))).toEqual({ kind: 'start' });
+    expect(readPageData(doc(''), at('/activate/'), NOW)).toEqual({ kind: 'start' });
   });
 });

@@ -44,7 +44,8 @@ export function tokenOf(hash: string): string | null {
   return t && /^[\w-]{16,200}$/.test(t) ? t : null;
 }
 
-export function readPageData(doc: Document, loc: Pick<Location, 'origin' | 'pathname' | 'hash'>): PageData {
+/** `now`: an expired landing page is the expired-link advice (its activation and token no longer work). */
+export function readPageData(doc: Document, loc: Pick<Location, 'origin' | 'pathname' | 'hash'>, now: number): PageData {
   const outcome = json(doc, FREE_LOGIN_OUTCOME_ID);
   if (isObj(outcome) && outcome.ok === false && FAILURES.has(String(outcome.failure)) && REMEDIES.has(String(outcome.remedy))) {
     return {
@@ -60,6 +61,9 @@ export function readPageData(doc: Document, loc: Pick<Location, 'origin' | 'path
   // A page that names another API than the one serving it is not ours to follow.
   if (isObj(d) && d.version === 1 && d.apiOrigin === loc.origin && str(d.activationId, /^[\w-]{1,80}$/)
     && str(d.accountId, /^\d{16}$/) && str(d.instanceId, /^\d{1,20}$/) && typeof d.expiresAt === 'string') {
+    if (!(Date.parse(d.expiresAt) > now)) {
+      return { kind: 'failure', outcome: { ok: false, failure: 'link-expired', remedy: 'login-again', code: 'ACTIVATION_EXPIRED', status: 410 } };
+    }
     return {
       kind: 'landing',
       landing: { activationId: d.activationId as string, accountId: d.accountId as string, instanceId: d.instanceId as string, expiresAt: d.expiresAt },
