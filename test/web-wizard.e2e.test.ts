@@ -194,6 +194,23 @@ describe('web wizard, no extension', () => {
     await page.close();
   });
 
+  test('typed IDs of an activated purchase (no proof): told it is activated, nothing bound shown, pointed to Login Directly', async () => {
+    const page = await newTab();
+    const b = buyer(page, new Tally('web', 'typed IDs of an activated purchase'));
+    await page.goto(`${api.url}/activate`, { waitUntil: 'load' });
+    await b.atStep('ids');
+    // Pasted with spaces and typed in full-width digits: cleaned, not refused.
+    await b.fill('accountId', ` ${ACCOUNT.slice(0, 8)} ${ACCOUNT.slice(8)} `, 'id');
+    await b.fill('instanceId', I1.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))), 'id');
+    await b.press('start');
+    await b.atStep('returning');
+    expect(await page.$('[data-field]')).toBeNull();
+    expect(await page.$('button[name="anotherWorkspace"]')).toBeNull();
+    expect(await page.evaluate(() => document.body.innerText)).not.toMatch(/wendy|Wendy production/);
+    expect(await page.$eval('button[name="openPurchasedServices"]', (e) => e.getAttribute('data-url'))).toMatch(/^https:\/\/market\.console\.aliyun\.com\//);
+    await page.close();
+  });
+
   test('bind the Billing Center account, create a workspace with an existing Guance account', async () => {
     const page = await newTab();
     const tally = new Tally('web', 'free login → bind Billing Center → workspace, existing Guance account');

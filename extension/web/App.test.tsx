@@ -24,7 +24,7 @@ function settings() {
 
 const props = (over: Partial<WebAppProps> = {}): WebAppProps => ({
   bundles: { en, zh_CN: zh } as Bundles, page: { kind: 'start' }, env, settings: settings(), browserLanguage: 'zh-CN',
-  watchTaken: () => false, startHref: '/activate/', ...over,
+  watchTaken: () => false, startHref: '/activate', ...over,
 });
 
 test("follows the browser's language; the switch changes it and is kept", async () => {

@@ -51,7 +51,7 @@ render(
       signal.addEventListener('abort', () => obs.disconnect(), { once: true });
       return html.hasAttribute(LANDING_TAKEN_ATTRIBUTE);
     }}
-    startHref={`${prefix}/activate/`}
+    startHref={`${prefix}/activate`}
   />,
   document.getElementById('app')!,
 );
