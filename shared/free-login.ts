@@ -2,29 +2,17 @@
 // and a page (the API's own, or the web wizard) renders it in the buyer's language from the message
 // bundles (`free_login_<failure>_title` / `_advice`), never from a raw error code.
 import { z } from 'zod';
+import { FREE_LOGIN_FAILURES, FREE_LOGIN_REMEDIES } from './free-login-pages';
 
-export const FreeLoginFailure = z.enum([
-  /** The link's signature does not match: not made by the marketplace, or altered. */
-  'bad-signature',
-  /** The link's time stamp is more than 5 minutes old (or in the future). */
-  'link-expired',
-  /** The link was used already (each one works once). */
-  'link-replayed',
-  /** The link is malformed (no instance ID, a bad time stamp, a repeated parameter). */
-  'bad-link',
-  /** The marketplace has not told us about this instance yet (it usually does within a minute). */
-  'instance-unknown',
-  /** The instance expired: its workspaces are frozen until it is renewed. */
-  'instance-expired',
-  /** The instance was released: buy again. */
-  'instance-released',
-  /** A fault on our side, or free login is not offered here: try again later. */
-  'unavailable',
-]);
+// The plain half (names, remedies, message keys, page constants) lives in free-login-pages.ts, so
+// the web wizard's page loads no schema library; it is re-exported here.
+export * from './free-login-pages';
+
+export const FreeLoginFailure = z.enum(FREE_LOGIN_FAILURES);
 export type FreeLoginFailure = z.infer<typeof FreeLoginFailure>;
 
 /** What the buyer can do about a failure; the page offers it as its one button or hint. */
-export const FreeLoginRemedy = z.enum(['login-again', 'wait-and-retry', 'renew', 'buy-again', 'contact-support']);
+export const FreeLoginRemedy = z.enum(FREE_LOGIN_REMEDIES);
 export type FreeLoginRemedy = z.infer<typeof FreeLoginRemedy>;
 
 export const FreeLoginOutcome = z.discriminatedUnion('ok', [
@@ -45,27 +33,3 @@ export const FreeLoginOutcome = z.discriminatedUnion('ok', [
 export type FreeLoginOutcome = z.infer<typeof FreeLoginOutcome>;
 export type FreeLoginFailed = Extract<FreeLoginOutcome, { ok: false }>;
 
-export const FREE_LOGIN_REMEDY: Record<FreeLoginFailure, FreeLoginRemedy> = {
-  'bad-signature': 'login-again',
-  'link-expired': 'login-again',
-  'link-replayed': 'login-again',
-  'bad-link': 'login-again',
-  'instance-unknown': 'wait-and-retry',
-  'instance-expired': 'renew',
-  'instance-released': 'buy-again',
-  unavailable: 'contact-support',
-};
-
-/** The message-bundle keys of a failure's words (extension/public/_locales/<lang>/messages.json). */
-export function freeLoginMessageKeys(f: FreeLoginFailure): { title: string; advice: string } {
-  const k = f.replace(/-/g, '_');
-  return { title: `free_login_${k}_title`, advice: `free_login_${k}_advice` };
-}
-
-/** `<script type="application/json" id=…>` on a failure page, carrying its FreeLoginOutcome. */
-export const FREE_LOGIN_OUTCOME_ID = 'guance-activator-free-login';
-
-/** Where a buyer presses Login Directly again (Marketplace › Purchased Services), or renews. */
-export const PURCHASED_SERVICES_URL = 'https://market.console.aliyun.com/imageconsole/index.htm';
-/** Guance's page on the Alibaba Cloud Marketplace, to buy again. */
-export const GUANCE_MARKET_URL = 'https://market.aliyun.com/products/56838014/cmgj00053362.html';

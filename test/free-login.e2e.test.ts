@@ -72,6 +72,9 @@ describe('free login with the extension', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(stored).toMatchObject({ id: activationId, apiBaseUrl: api.url, activation: { verified: true, accountId: ACCOUNT } });
+    // The landing page (the web wizard) offers the popup instead of repeating it, and lets the buyer stay.
+    await page.waitForSelector('[data-testid="taken-by-extension"]', { timeout: 10_000 });
+    expect(await page.$('.wizard[data-status="register-basic"]')).toBeNull();
 
     // Headless Chromium may or may not open the popup by itself; the page opens the same way.
     const popup: Page = await openExtensionPage(eb, 'popup.html');

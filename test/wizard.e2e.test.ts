@@ -9,6 +9,7 @@ import { startApiServer, type ApiProcess } from './support/api-server';
 import { launchWithExtension, openExtensionPage, storedDraft, type ExtensionBrowser } from './support/browser';
 import { createInstance, spiCall } from './support/marketplace';
 import { startSmtp, type SmtpSink } from './support/smtp';
+import { Tally } from './support/interaction-counts';
 
 /** The extension's `chrome` global, as seen inside the service worker we evaluate in. */
 declare const chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>>; clear(): Promise<void> } } };
@@ -27,6 +28,9 @@ let smtp: SmtpSink;
 let api: ApiProcess;
 let eb: ExtensionBrowser;
 let popup: Page;
+/** What the current test's buyer does, as the helpers below drive the popup (npm run bench prints it). */
+let tally: Tally | null = null;
+const kindOf = (name: string) => (['accountId', 'instanceId'].includes(name) ? 'id' : ['password', 'passwordConfirm', 'code'].includes(name) ? 'secret' : 'plain');
 
 async function openPopup(): Promise<Page> {
   const page = await openExtensionPage(eb, 'popup.html');
@@ -36,8 +40,14 @@ async function openPopup(): Promise<Page> {
 }
 const atStep = (page: Page, status: string) =>
   page.waitForSelector(`.wizard[data-status="${status}"][data-pending=""]`, { timeout: 15_000 });
-const fill = (page: Page, name: string, value: string) => page.locator(`input[name="${name}"]:not([type=radio])`).fill(value);
-const click = (page: Page, name: string) => page.click(`button[name="${name}"]`);
+const fill = (page: Page, name: string, value: string) => {
+  tally?.typed(value, kindOf(name));
+  return page.locator(`input[name="${name}"]:not([type=radio])`).fill(value);
+};
+const click = (page: Page, name: string) => {
+  tally?.click();
+  return page.click(`button[name="${name}"]`);
+};
 const value = (page: Page, name: string) => page.$eval(`input[name="${name}"]:not([type=radio])`, (e) => (e as HTMLInputElement).value);
 const text = (page: Page, sel: string) => page.$eval(sel, (e) => e.textContent ?? '');
 /** Waits until the focused element is the field named `name` (focus follows the step and errors). */
@@ -90,6 +100,7 @@ afterAll(async () => {
 
 describe('popup wizard against the real API', () => {
   test('(1) register path to Done, resuming after the popup closed mid-step; the new password logs in', async () => {
+    tally = new Tally('popup', 'typed IDs → register (as this suite walks it, a wrong ID included)');
     popup = await openPopup();
     await atStep(popup, 'ids');
     expect(await popup.$eval('select[name="site"]', (e) => (e as HTMLSelectElement).value)).toBe('cn1');
@@ -142,7 +153,9 @@ describe('popup wizard against the real API', () => {
     expect(await value(popup, 'accountId')).toBe(ACCOUNT);
     expect(await value(popup, 'instanceId')).toBe(I1);
     await fill(popup, 'workspaceName', 'ACME production');
+    tally?.click();
     await popup.select('select[name="language"]', 'en');
+    tally?.click();
     await popup.click('input[name="agreeTerms"]');
     await shot(popup, '04-register-method');
     await click(popup, 'activate');
@@ -161,11 +174,13 @@ describe('popup wizard against the real API', () => {
     expect(s.status).toBe(200);
     expect(s.body.workspaces.map((w) => w.name)).toEqual(['ACME production']);
     expect((await login('alice_e2e', 'wrong-password-1')).status).toBe(401);
+    tally.save();
   });
 
   test('(2)+(5) second instance: bind the existing Billing Center account (a wrong code shown in Chinese), create a workspace with a new Guance account', async () => {
     // Opening the login page closes a real popup; the next time it opens it still shows Done.
     if (!popup.isClosed()) await popup.close();
+    tally = new Tally('popup', 'typed IDs → bind Billing Center → workspace, new Guance account (a wrong code and two language switches included)');
     popup = await openPopup();
     await atStep(popup, 'done');
     await click(popup, 'startOver');
@@ -214,6 +229,7 @@ describe('popup wizard against the real API', () => {
     await fill(popup, 'email', 'bob@example.com');
     const bobCode = await sendCode(popup, 'bob@example.com');
     await fill(popup, 'code', bobCode);
+    tally?.click();
     await popup.click('input[name="agreeTerms"]');
     await shot(popup, '08-workspace-create-new');
     await click(popup, 'create');
@@ -224,6 +240,7 @@ describe('popup wizard against the real API', () => {
     const s = await login('bob@example.com', NEW_PASSWORD);
     expect(s.status).toBe(200);
     expect(s.body.workspaces.map((w) => w.name)).toEqual(['ACME staging']);
+    tally.save();
   });
 
   test('(3) third instance: bind an existing workspace, with confirmation, then shown as Bound', async () => {
@@ -231,6 +248,7 @@ describe('popup wizard against the real API', () => {
     // Billing Center settlement and can be bound to another instance.
     await spiCall(api.url, SPI_KEY, { action: 'releaseInstance', instanceId: I2, isRefund: 'false' });
 
+    tally = new Tally('popup', 'typed IDs → bind Billing Center → bind existing workspace');
     await click(popup, 'startOver');
     await atStep(popup, 'ids');
     await fill(popup, 'instanceId', I3);
@@ -243,6 +261,7 @@ describe('popup wizard against the real API', () => {
     await popup.waitForSelector('input[name="workspaceId"]');
     const ids = await popup.$$eval('input[name="workspaceId"]', (els) => els.map((e) => ({ id: (e as HTMLInputElement).value, disabled: (e as HTMLInputElement).disabled })));
     expect(ids.map((x) => x.disabled)).toEqual([true, false]);
+    tally?.click();
     await popup.click(`input[name="workspaceId"][value="${ids[1]!.id}"]`);
     await shot(popup, '09-workspace-choose');
     await click(popup, 'bindWorkspace');
@@ -255,5 +274,6 @@ describe('popup wizard against the real API', () => {
     expect(await text(popup, '[data-field="workspace"]')).toContain('Bound');
     expect(await text(popup, '[data-field="instanceId"]')).toBe(I3);
     await shot(popup, '11-done-bound');
+    tally.save();
   });
 });

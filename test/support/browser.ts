@@ -173,3 +173,15 @@ export async function setApiAddress(eb: ExtensionBrowser, url: string): Promise<
   await options.waitForFunction(() => (document.querySelector('#options-status')?.textContent ?? '') !== '');
   await options.close();
 }
+
+/** Chromium without any extension: a buyer with only a browser (the web wizard's suites). */
+export async function launchPlain(opts: { lang?: string } = {}): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: ensureChromium(),
+    headless: true,
+    pipe: true,
+    args: [...ROOT_FLAGS, ...(opts.lang ? [`--lang=${opts.lang}`] : [])],
+    userDataDir: mkdtempSync(join(tmpdir(), 'activator-plain-')),
+    env: { ...process.env, ...(opts.lang ? { LANGUAGE: opts.lang, LANG: `${opts.lang.replace('-', '_')}.UTF-8` } : {}) },
+  });
+}

@@ -1,5 +1,5 @@
-// Once per e2e run: make sure the browsers are there (installing Debian's when we can) and both
-// extension builds are fresh from the production config.
+// Once per e2e run: make sure the browsers are there (installing Debian's when we can), and both
+// extension builds and the web wizard are fresh from the production config.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ensureChromium } from './browser';
@@ -13,4 +13,6 @@ export default function setup(): void {
   const env = { ...process.env, GUANCE_API_ORIGIN: '' };
   execFileSync('npx', ['wxt', 'build'], { cwd: root, stdio: 'inherit', env });
   execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { cwd: root, stdio: 'inherit', env });
+  // The web wizard the API serves under /activate/ (dist/web, WEB_WIZARD_DIR's default).
+  execFileSync('npx', ['vite', 'build', '-c', 'vite.web.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { renderLandingPage, type LandingData as ApiLandingData } from '../../../api/marketplace/landing';
-import { addressWithoutToken, collectLanding, decideLanding, type LandingRecord } from './landing';
+import { addressWithoutToken, collectLanding, decideLanding, readLandingPage, type LandingRecord } from './landing';
+import { LANDING_TAKEN_ATTRIBUTE } from '../../../shared/free-login-pages';
 
 const NOW = Date.parse('2026-01-15T08:00:00Z');
 const TOKEN = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd';
@@ -44,5 +45,35 @@ describe('reading the landing page', () => {
 
   test('the address without the token keeps the path and query', () => {
     expect(addressWithoutToken({ pathname: '/activate/landing', search: '?activation=act_1' })).toBe('/activate/landing?activation=act_1');
+  });
+});
+
+describe('telling the page the extension took it up', () => {
+  const page = () => new DOMParser().parseFromString(renderLandingPage(data(), false), 'text/html');
+  const env = (doc: Document, reply: unknown) => ({
+    document: doc,
+    location: { origin: 'https://api.example.com', pathname: '/activate/landing', search: '?activation=act_0123abcd', hash: `#token=${TOKEN}` },
+    history: { replaceState: () => {} },
+    send: async () => reply,
+    now: () => NOW,
+  });
+
+  test('marks <html> once the background has the activation (popup opened or badge), never before', async () => {
+    for (const popup of ['opened', 'badge'] as const) {
+      const doc = page();
+      readLandingPage(env(doc, { ok: true, popup, activation: {} }));
+      expect(doc.documentElement.hasAttribute(LANDING_TAKEN_ATTRIBUTE)).toBe(false);
+      await new Promise((r) => setTimeout(r, 0));
+      expect(doc.documentElement.getAttribute(LANDING_TAKEN_ATTRIBUTE)).toBe(popup);
+    }
+  });
+
+  test('a refusal or a background that cannot answer leaves the page to the web wizard', async () => {
+    for (const reply of [{ ok: false, reason: 'not-confirmed' }, undefined]) {
+      const doc = page();
+      readLandingPage(env(doc, reply));
+      await new Promise((r) => setTimeout(r, 0));
+      expect(doc.documentElement.hasAttribute(LANDING_TAKEN_ATTRIBUTE)).toBe(false);
+    }
   });
 });

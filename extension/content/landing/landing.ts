@@ -5,7 +5,8 @@
 // page is actually on before anything is sent. Nothing of the background half is in here, so the
 // script injected into the landing page carries none of it.
 import { LANDING_DATA_ID, LANDING_PATH, LandingData } from '../../../shared/landing';
-import type { Message } from '../../../shared/protocol';
+import { LANDING_TAKEN_ATTRIBUTE } from '../../../shared/free-login-pages';
+import type { FreeLoginResult, Message } from '../../../shared/protocol';
 
 /** What the content script reads off the page: text only, no DOM references. */
 export interface LandingRecord {
@@ -69,7 +70,11 @@ export function readLandingPage(env: LandingPageEnv): LandingDecision {
   const decision = decideLanding(collectLanding(env.document, env.location), env.now());
   if (decision.kind === 'open') {
     const sent = env.send({ type: 'landing/open', activationId: decision.activationId, token: decision.token });
-    void sent.catch(() => undefined);
+    // The web wizard on this page offers the popup once the background has the activation.
+    void sent.then((reply) => {
+      const r = reply as FreeLoginResult | undefined;
+      if (r && typeof r === 'object' && r.ok === true) env.document.documentElement.setAttribute(LANDING_TAKEN_ATTRIBUTE, r.popup === 'opened' ? 'opened' : 'badge');
+    }).catch(() => undefined);
   }
   // Whatever happens next, the token leaves the address bar and the history entry now.
   // (An expired token is worthless, but it still has no business in the history.)

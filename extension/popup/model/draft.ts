@@ -15,6 +15,7 @@ export function toDraft(state: WizardState, now: number): Draft {
     activation: state.activation,
     codes: state.codes,
     detectedInstances: state.detectedInstances,
+    anotherWorkspace: state.anotherWorkspace,
     savedAt: now,
   };
 }

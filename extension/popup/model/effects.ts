@@ -36,7 +36,7 @@ function checkBefore(kind: RequestKind, s: WizardState): Record<string, Msg> {
 /** The site decides only where a new workspace is created: changeable until one is bound. */
 export function siteChangeable(s: WizardState): boolean {
   const a = s.activation;
-  return Boolean(a && !a.workspace && (a.state === 'needs-billing-account' || a.state === 'needs-workspace') && s.status !== 'ids' && s.status !== 'done');
+  return Boolean(a && !a.workspace && (a.state === 'needs-billing-account' || a.state === 'needs-workspace') && s.status !== 'ids' && s.status !== 'done' && s.status !== 'returning');
 }
 
 /**

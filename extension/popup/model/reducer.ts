@@ -28,11 +28,17 @@ export function initialState(): WizardState {
     pending: null,
     errors: NO_ERRORS,
     focusTick: 0,
+    anotherWorkspace: false,
   };
 }
 
-/** Where an activation in a given state belongs, keeping the user's current step when it still fits. */
-export function statusFor(activation: Activation, current: Status): Status {
+/**
+ * Where an activation in a given state belongs, keeping the user's current step when it still fits.
+ * An instance that already pays for a workspace shows the returning step, unless the buyer chose
+ * there to bind another workspace (`anotherWorkspace`).
+ */
+export function statusFor(activation: Activation, current: Status, anotherWorkspace = false): Status {
+  if (activation.next === 'returning' && activation.state !== 'activated' && !anotherWorkspace) return 'returning';
   switch (activation.state) {
     case 'activated':
       return 'done';
@@ -42,7 +48,8 @@ export function statusFor(activation: Activation, current: Status): Status {
       if (formOf(current) === 'register' || current === 'bind-billing-account') return current;
       // The API says whether the cloud account is already linked (without saying to whom): then
       // binding that Billing Center account is the only way on.
-      return activation.billingAccount || activation.next === 'bind-billing-account' ? 'bind-billing-account' : 'register-basic';
+      // A returning instance paid through a link, so its cloud account is linked too.
+      return activation.billingAccount || activation.next === 'bind-billing-account' || activation.next === 'returning' ? 'bind-billing-account' : 'register-basic';
   }
 }
 
@@ -106,6 +113,7 @@ export function reducer(state: WizardState, action: Action): WizardState {
         activation: d.activation,
         codes: d.codes,
         detectedInstances: d.detectedInstances,
+        anotherWorkspace: d.anotherWorkspace === true,
         pending: null,
         errors: NO_ERRORS,
         focusTick: state.focusTick + 1,
@@ -153,6 +161,12 @@ export function reducer(state: WizardState, action: Action): WizardState {
     case 'create-workspace':
       if (state.status !== 'workspace-choose') return state;
       return go(state, action.kind === 'existing' ? 'workspace-create-existing' : 'workspace-create-new');
+    case 'another-workspace': {
+      // Only a buyer who proved the purchase sees what is bound, and only they may add to it.
+      const a = state.activation;
+      if (state.status !== 'returning' || !a?.returning || state.pending) return state;
+      return go({ ...state, anotherWorkspace: true }, statusFor(a, 'ids', true));
+    }
     case 'ask-confirm-bind': {
       if (state.status !== 'workspace-choose') return state;
       const id = state.values.workspace.workspaceId;
@@ -195,7 +209,7 @@ export function reducer(state: WizardState, action: Action): WizardState {
       // Read back from the transport, it is another activation than ours (free login confirmed
       // one while the wizard was closed): start over on it.
       if (action.kind === 'get-activation' && action.activation.id !== state.activation?.id) return adopt(state, action.activation);
-      const status = action.kind === 'start-activation' ? statusFor(action.activation, 'ids') : statusFor(action.activation, state.status);
+      const status = statusFor(action.activation, action.kind === 'start-activation' ? 'ids' : state.status, state.anotherWorkspace);
       let values = state.values;
       if (status !== 'done' && action.activation.billingAccount?.username && !values['bind-billing-account'].username) {
         values = { ...values, 'bind-billing-account': { ...values['bind-billing-account'], username: action.activation.billingAccount.username } };

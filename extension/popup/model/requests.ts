@@ -56,6 +56,9 @@ export function sendCodeBody(status: Status, v: FormValues) {
 
 const bindBillingAccountBody = (v: FormValues) => ({ username: trimmed(v, 'username'), code: trimmed(v, 'code') });
 
+/** A returning buyer's explicit choice, said on the request (the API refuses it otherwise). */
+const another = (state: WizardState) => (state.anotherWorkspace ? { anotherWorkspace: true } : {});
+
 /** The call for a request, built from the current state. */
 export function requestFor(kind: RequestKind, state: WizardState): CallRequest {
   const v = state.values[formOf(state.status)];
@@ -75,9 +78,9 @@ export function requestFor(kind: RequestKind, state: WizardState): CallRequest {
     case 'list-workspaces':
       return { call: kind, body: {} };
     case 'create-workspace':
-      return { call: kind, body: createWorkspaceBody(state.status, state.values.workspace) };
+      return { call: kind, body: { ...createWorkspaceBody(state.status, state.values.workspace), ...another(state) } };
     case 'bind-workspace':
-      return { call: kind, body: { workspaceId: trimmed(state.values.workspace, 'workspaceId') } };
+      return { call: kind, body: { workspaceId: trimmed(state.values.workspace, 'workspaceId'), ...another(state) } };
   }
 }
 

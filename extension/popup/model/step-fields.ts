@@ -28,6 +28,7 @@ export const STEP_FIELDS: Record<Status, readonly string[]> = {
   'workspace-create-existing': ['workspaceName', 'language', 'email', 'code', 'agreeTerms'],
   'workspace-create-new': ['workspaceName', 'language', 'username', 'password', 'passwordConfirm', 'email', 'code', 'phone', 'agreeTerms'],
   'workspace-confirm-bind': ['workspaceId'],
+  returning: [],
   done: [],
 };
 

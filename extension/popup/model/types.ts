@@ -13,6 +13,8 @@ export type Status =
   | 'workspace-create-existing'
   | 'workspace-create-new'
   | 'workspace-confirm-bind'
+  /** The instance pays for a workspace already: what is bound and the way in, not binding again. */
+  | 'returning'
   | 'done';
 
 /** Each path keeps its own values so a username typed for one account never leaks into another form. */
@@ -63,6 +65,8 @@ export interface WizardState {
   errors: Errors;
   /** Bumped on every step change and every failure, so the view knows when to move focus. */
   focusTick: number;
+  /** A returning buyer chose, on the returning step, to have the purchase pay for another workspace. */
+  anotherWorkspace: boolean;
 }
 
 /** The part of the state kept in storage: no passwords, nothing in flight. */
@@ -73,6 +77,8 @@ export interface Draft {
   activation: Activation | null;
   codes: Partial<Record<FormKey, CodeSent>>;
   detectedInstances: string[];
+  /** Absent in drafts of earlier versions: false. */
+  anotherWorkspace?: boolean;
   savedAt: number;
 }
 
@@ -86,6 +92,7 @@ export type Action =
   | { type: 'start-over' }
   | { type: 'create-workspace'; kind: 'existing' | 'new' }
   | { type: 'ask-confirm-bind' }
+  | { type: 'another-workspace' }
   | { type: 'invalid'; fields: Record<string, Msg> }
   | { type: 'request'; kind: RequestKind }
   | { type: 'failed'; kind: RequestKind; error: WizardError }

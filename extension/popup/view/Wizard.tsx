@@ -16,6 +16,7 @@ import { RegisterBasic, RegisterCompany, RegisterMethod } from './steps/Register
 import { BindBillingAccount } from './steps/BindBillingAccount';
 import { ConfirmBind, WorkspaceChoose, WorkspaceCreate } from './steps/WorkspaceSteps';
 import { Done } from './steps/Done';
+import { Returning } from './steps/Returning';
 
 export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: string; snapshot?: DetectionSnapshot | null }) {
   const now = env.now ?? Date.now;
@@ -113,6 +114,9 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
     case 'workspace-confirm-bind':
       step = <ConfirmBind p={p} lang={lang} />;
       break;
+    case 'returning':
+      step = <Returning p={p} lang={lang} />;
+      break;
     case 'done':
       step = <Done p={p} lang={lang} />;
       break;
@@ -122,7 +126,7 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
       {state.activation?.verified && state.status !== 'ids' ? <VerifiedNote activation={state.activation} /> : null}
       {siteChangeable(state) ? <SitePicker p={p} lang={lang} /> : null}
       {step}
-      {state.status !== 'ids' && state.status !== 'done' ? <StartOver p={p} /> : null}
+      {state.status !== 'ids' && state.status !== 'done' && state.status !== 'returning' ? <StartOver p={p} /> : null}
     </div>
   );
 }
