@@ -5,7 +5,8 @@ import type { ErrorCode } from '../shared/errors';
 import type { Db } from './db/connection';
 import { createRepositories } from './db/repositories';
 import { ApiError, errorResponse, tooManyRequests } from './lib/errors';
-import { outboxMailer, type Mailer } from './mail/mailer';
+import type { Mailer } from './mail/mailer';
+import { MailOutbox, type DeliveryPolicy } from './mail/outbox';
 import { marketplaceRoutes } from './marketplace/route';
 import { activationRoutes } from './routes/activations';
 import { metaRoutes } from './routes/meta';
@@ -31,8 +32,13 @@ export interface AppDeps {
   spiKey: string;
   /** Where this API is reachable from outside (free-login URLs given to the marketplace). */
   publicUrl?: string;
-  /** Defaults to the outbox table plus the log. */
+  /**
+   * The transport the outbox delivers through (SMTP in production). Without one, mail stays
+   * pending in the outbox table (tests read it there).
+   */
   mailer?: Mailer;
+  /** Overrides of the outbox's retry policy (mail/outbox.ts). */
+  delivery?: Partial<DeliveryPolicy>;
   /** The clock; tests move it instead of sleeping. */
   now?: () => number;
   /** Web origins allowed to call /api/v1 besides the extension's own (security/http.ts). */
@@ -58,45 +64,52 @@ export interface AppDeps {
 
 
 
-/** The app and the upkeep the server runs on a timer (releases due, stale counters and tokens dropped). */
+/**
+ * The app, the upkeep the server runs on a timer (releases due, stale counters and tokens dropped,
+ * expired codes out of the outbox) and the outbox, whose worker the server starts and stops.
+ */
 export function createApi(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   // Whatever the app logs (errors with their stacks included) passes the redactor first.
   const rawLog = deps.log ?? console.log;
   const log = (line: string) => rawLog(redactText(line));
   const repos = createRepositories(deps.db);
-  const mailer = deps.mailer ?? outboxMailer(repos.outbox, log, now);
+  const outbox = new MailOutbox(repos.outbox, deps.mailer, now, log, deps.delivery);
   const codeSecret = deps.codeSecret ?? createHmac('sha256', deps.spiKey).update('verification-codes').digest('hex');
   const limiter = new RateLimiter(deps.db, now, deps.rateLimits);
   const lifecycleRepo = new LifecycleRepository(deps.db);
-  const lifecycle = new LifecycleService(repos, lifecycleRepo, mailer, now, log);
-  const codes = new CodeService(repos, mailer, codeSecret, now, limiter);
+  const lifecycle = new LifecycleService(repos, lifecycleRepo, outbox, now);
+  const codes = new CodeService(repos, outbox, codeSecret, now, limiter, log);
   const activations = new ActivationService(repos, codes, now, lifecycle, { requireVerifiedLink: deps.requireVerifiedLink ?? false });
   const sessions = new SessionService(repos, limiter);
   const publicUrl = (deps.publicUrl ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
-  const marketplace = new MarketplaceService(repos, publicUrl, now, lifecycle, lifecycleRepo, log);
   const freeLogin = new FreeLoginService(repos, lifecycleRepo, lifecycle, activations, publicUrl, deps.freeLoginSite ?? 'cn1', now);
-  marketplace.useFreeLogin(freeLogin);
+  const marketplace = new MarketplaceService(repos, publicUrl, now, lifecycle, lifecycleRepo, freeLogin, log);
 
-  const startLimit = createMiddleware(async (c, next) => {
-    const d = limiter.consume({ bucket: 'activationStartsPerClient', key: clientAddress(c, deps.trustProxy ?? 0) });
+  const perClient = (bucket: 'activationStartsPerClient' | 'loginsPerClient', what: string) => createMiddleware(async (c, next) => {
+    const d = limiter.consume({ bucket, key: clientAddress(c, deps.trustProxy ?? 0) });
     if (!d.ok) {
-      throw tooManyRequests('RATE_LIMITED', `Too many activations started from your address; try again in ${d.retryAfterSeconds} s`,
+      throw tooManyRequests('RATE_LIMITED', `Too many ${what} from your address; try again in ${d.retryAfterSeconds} s`,
         d.retryAfterSeconds);
     }
     await next();
   });
+  const startLimit = perClient('activationStartsPerClient', 'activations started');
+  const loginLimit = perClient('loginsPerClient', 'logins');
 
   // Each write is attributed, in the audit trail, to the request that made it: routes hand this to
   // the services, which enter it around their synchronous transactions (db/audit-context.ts).
   const auditOf = (c: Context): AuditContext => ({ requestId: c.get('requestId'), now });
 
   const api = new Hono()
-    .route('/', metaRoutes())
+    .route('/', metaRoutes(deps.db))
     .route('/activations', activationRoutes(activations, auditOf, startLimit))
-    .route('/sessions', sessionRoutes(sessions));
+    .route('/sessions', sessionRoutes(sessions, loginLimit));
 
-  const guards = httpGuards({ allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog });
+  const guards = httpGuards({
+    allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog,
+    clientAddress: (c) => clientAddress(c, deps.trustProxy ?? 0),
+  });
   const app = new Hono()
     .use('*', ...guards)
     .route('/api/v1', api)
@@ -139,8 +152,9 @@ export function createApi(deps: AppDeps) {
     lifecycle.sweep();
     limiter.sweep();
     freeLogin.forgetOldTokens();
+    repos.outbox.expireSecrets(now());
   };
-  return { app, maintenance, sweep: () => lifecycle.sweep() };
+  return { app, maintenance, outbox, sweep: () => lifecycle.sweep() };
 }
 
 export function createApp(deps: AppDeps) {

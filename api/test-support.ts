@@ -24,11 +24,11 @@ export const randomDigits = (n: number) =>
   String(1 + Math.floor(Math.random() * 9)) + Array.from({ length: n - 1 }, () => Math.floor(Math.random() * 10)).join('');
 
 export function setup(extra: Partial<AppDeps> = {}) {
-  const db = openDatabase(':memory:');
+  const db = extra.db ?? openDatabase(':memory:');
   let t = Date.parse('2026-01-15T08:00:00Z');
   const clock = { now: () => t, advance: (ms: number) => { t += ms; } };
   const logs: string[] = [];
-  const { app, sweep } = createApi({ db, spiKey: SPI_KEY, publicUrl: 'https://activator.test', now: clock.now, log: (l) => logs.push(l), ...extra });
+  const { app, sweep, outbox, maintenance } = createApi({ db, spiKey: SPI_KEY, publicUrl: 'https://activator.test', now: clock.now, log: (l) => logs.push(l), ...extra });
   const repos = createRepositories(db);
 
   /**
@@ -100,5 +100,5 @@ export function setup(extra: Partial<AppDeps> = {}) {
     return { act: a, res: r };
   };
 
-  return { db, app, sweep, repos, clock, logs, fixture, spi, createInstance, call, start, lastCode, codeFor, registrationBody, register };
+  return { db, app, sweep, outbox, maintenance, repos, clock, logs, fixture, spi, createInstance, call, start, lastCode, codeFor, registrationBody, register };
 }

@@ -15,7 +15,10 @@ export interface Migration {
   sql: string;
 }
 
-/** The numbered plain-SQL files `NNN_name.sql`, in order; numbers must run 1, 2, 3… without gaps. */
+/**
+ * The numbered plain-SQL files `NNN_name.sql`, in order. Numbers are unique and increasing; one may
+ * be skipped (a number reserved by a branch not merged yet), and `user_version` is the highest.
+ */
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   const list = readdirSync(dir)
     .map((f) => /^(\d{3})_([\w-]+)\.sql$/.exec(f))
@@ -23,7 +26,8 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .map((m) => ({ version: Number(m[1]), name: m[0], sql: readFileSync(join(dir, m[0]), 'utf8') }))
     .sort((a, b) => a.version - b.version);
   list.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migrations: expected version ${i + 1}, found ${m.name}`);
+    const prev = i === 0 ? 0 : list[i - 1]!.version;
+    if (m.version <= prev) throw new Error(`migrations: ${m.name} repeats version ${m.version}`);
   });
   return list;
 }
@@ -38,14 +42,17 @@ export class DatabaseTooNewError extends Error {
   }
 }
 
+/** The schema version a fully migrated database is at. */
+export const latestVersion = (migrations = loadMigrations()) => migrations.reduce((v, m) => Math.max(v, m.version), 0);
+
 /** Applies every migration newer than `PRAGMA user_version`, each in its own transaction. */
 export function migrate(db: Db, migrations = loadMigrations()): number {
   // The audit triggers call these: a connection without them could not write.
   registerAuditFunctions(db);
-  const latest = migrations.length;
+  const latest = latestVersion(migrations);
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) throw new DatabaseTooNewError(current, latest);
-  for (const m of migrations.slice(current)) {
+  for (const m of migrations.filter((x) => x.version > current)) {
     db.transaction(() => {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);

@@ -12,7 +12,7 @@ const WRITER = `
 import Database from 'better-sqlite3';
 const db = new Database(process.argv[1]);
 db.pragma('busy_timeout = 5000');
-const ins = db.prepare("INSERT INTO outbox (recipient, subject, body, created_at) VALUES ('w@example.com', 's', ?, ?)");
+const ins = db.prepare("INSERT INTO outbox (recipient, subject, body, created_at, status) VALUES ('w@example.com', 's', ?, ?, 'cancelled')");
 let n = 0;
 const tick = () => { for (let i = 0; i < 20; i++) ins.run('x'.repeat(200), ++n); if (n === 400) process.stdout.write('warm\\n'); setImmediate(tick); };
 tick();
@@ -26,7 +26,7 @@ describe('npm run backup', () => {
     const dir = mkdtempSync(join(tmpdir(), 'backup-'));
     const file = join(dir, 'live.sqlite');
     const db = openDatabase(file);
-    const seed = db.prepare("INSERT INTO outbox (recipient, subject, body, created_at) VALUES ('seed@example.com', 'seed', ?, 0)");
+    const seed = db.prepare("INSERT INTO outbox (recipient, subject, body, created_at, status) VALUES ('seed@example.com', 'seed', ?, 0, 'cancelled')");
     db.transaction(() => { for (let i = 0; i < 5000; i++) seed.run('y'.repeat(300)); })();
 
     const writer = spawn(process.execPath, ['--input-type=module', '-e', WRITER, file], { stdio: ['ignore', 'pipe', 'inherit'] });

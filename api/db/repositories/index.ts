@@ -5,6 +5,7 @@ import { ActivationRepository } from './activations';
 import { CodeRepository } from './codes';
 import { InstanceRepository } from './instances';
 import { OutboxRepository } from './outbox';
+import { SpiFactsRepository } from './spi';
 import { WorkspaceRepository } from './workspaces';
 
 export type Repositories = ReturnType<typeof createRepositories>;
@@ -22,6 +23,7 @@ export function createRepositories(db: Db) {
     codes: new CodeRepository(db),
     instances: new InstanceRepository(db),
     outbox: new OutboxRepository(db),
+    spiFacts: new SpiFactsRepository(db),
     workspaces: new WorkspaceRepository(db),
     tx: <T>(fn: () => NotAsync<T>, audit?: AuditContext): NotAsync<T> => {
       const run = () => db.transaction(fn).immediate();
