@@ -62,7 +62,7 @@ export default async function bench() {
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'api/server.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'bench.db'), ALIYUN_SPI_KEY: KEY, SMTP_URL: '', TRUST_PROXY: '1' },
+    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'bench.db'), ALIYUN_SPI_KEY: KEY, SMTP_URL: '', TRUST_PROXY: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
