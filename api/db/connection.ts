@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -61,9 +61,15 @@ export function migrate(db: Db, migrations = loadMigrations()): number {
   return latest;
 }
 
-/** Opens (creating the folder and file if needed) and migrates the database. `:memory:` for tests. */
+/**
+ * Opens (creating the folder and file if needed) and migrates the database. `:memory:` for tests.
+ * A new database is readable by its owner only (SQLite gives its -wal and -shm the same mode).
+ */
 export function openDatabase(path: string, migrations?: Migration[]): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  }
   const db = new Database(path);
   try {
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
