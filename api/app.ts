@@ -86,16 +86,19 @@ export function createApi(deps: AppDeps) {
   const freeLogin = new FreeLoginService(repos, lifecycleRepo, lifecycle, activations, publicUrl, deps.freeLoginSite ?? 'cn1', now);
   const marketplace = new MarketplaceService(repos, publicUrl, now, lifecycle, lifecycleRepo, freeLogin, log);
 
-  const perClient = (bucket: 'activationStartsPerClient' | 'loginsPerClient', what: string) => createMiddleware(async (c, next) => {
+  const admit = (bucket: 'activationStartsPerClient' | 'loginsPerClient', what: string, c: Context) => {
     const d = limiter.consume({ bucket, key: clientAddress(c, deps.trustProxy ?? 0) });
     if (!d.ok) {
       throw tooManyRequests('RATE_LIMITED', `Too many ${what} from your address; try again in ${d.retryAfterSeconds} s`,
         d.retryAfterSeconds);
     }
+  };
+  // A start counts inside its own transaction (one commit for both); a login before its password hash.
+  const admitStart = (c: Context) => () => admit('activationStartsPerClient', 'activations started', c);
+  const loginLimit = createMiddleware(async (c, next) => {
+    admit('loginsPerClient', 'logins', c);
     await next();
   });
-  const startLimit = perClient('activationStartsPerClient', 'activations started');
-  const loginLimit = perClient('loginsPerClient', 'logins');
 
   // Each write is attributed, in the audit trail, to the request that made it: routes hand this to
   // the services, which enter it around their synchronous transactions (db/audit-context.ts).
@@ -103,7 +106,7 @@ export function createApi(deps: AppDeps) {
 
   const api = new Hono()
     .route('/', metaRoutes(deps.db))
-    .route('/activations', activationRoutes(activations, auditOf, startLimit))
+    .route('/activations', activationRoutes(activations, auditOf, admitStart))
     .route('/sessions', sessionRoutes(sessions, loginLimit));
 
   const guards = httpGuards({

@@ -13,7 +13,10 @@ export interface HttpLimits {
   keepAliveTimeoutMs: number;
   /** Connections beyond this many are closed as they arrive, before a file descriptor is spent on a request. */
   maxConnections: number;
-  /** A keep-alive connection serves at most this many requests, then closes. */
+  /**
+   * A keep-alive connection serves at most this many requests (0: no limit). Node answers 503 to
+   * requests a client sends past it on the same connection, so it is off unless asked for.
+   */
   maxRequestsPerSocket: number;
 }
 
@@ -22,7 +25,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
   maxConnections: 4096,
-  maxRequestsPerSocket: 1000,
+  maxRequestsPerSocket: 0,
 };
 
 export interface HttpServer {

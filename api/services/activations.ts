@@ -53,8 +53,28 @@ export class ActivationService {
     this.lifecycle?.sweep();
   }
 
-  start(body: StartActivationBody, audit: AuditContext, opts: { verified?: boolean } = {}): { activation: Activation; token: string } {
+  /**
+   * `opts.admit` runs first inside the start's transaction (the per-client limit): its count and
+   * the new activation are one commit, and a start refused by a check below is still counted.
+   */
+  start(body: StartActivationBody, audit: AuditContext, opts: { verified?: boolean; admit?: () => void } = {}): { activation: Activation; token: string } {
     this.sweep();
+    let refusal: ApiError | undefined;
+    const started = this.repos.tx(() => {
+      opts.admit?.();
+      try {
+        return this.startInTx(body, opts.verified ?? false);
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        refusal = e;
+        return undefined;
+      }
+    }, audit);
+    if (refusal) throw refusal;
+    return started!;
+  }
+
+  private startInTx(body: StartActivationBody, verified: boolean): { activation: Activation; token: string } {
     const instance = this.repos.instances.get(body.instanceId);
     if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'The marketplace has not told us about this instance', { field: 'instanceId' });
     if (instance.accountId !== body.accountId) {
@@ -65,14 +85,14 @@ export class ActivationService {
         ?? new ApiError('INSTANCE_NOT_ACTIVE', `This instance is ${instance.status}`, { field: 'instanceId', status: instance.status });
     }
     // Said at the first step, not after the user typed a whole registration.
-    this.requireProofForNewLink(body.accountId, opts.verified ?? false);
+    this.requireProofForNewLink(body.accountId, verified);
     const now = this.now();
     const token = newToken();
     const record = {
       id: newId('act'), tokenHash: sha256(token), accountId: body.accountId, instanceId: body.instanceId,
       site: body.site, expiresAt: now + ACTIVATION_TTL_MS,
     };
-    withAuditContext(audit, () => this.repos.activations.insert(record, now));
+    this.repos.activations.insert(record, now);
     return {
       activation: this.view({ ...record, state: 'needs-billing-account', billingAccountId: null, workspaceId: null }),
       token,
