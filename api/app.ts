@@ -14,7 +14,6 @@ import { sessionRoutes } from './routes/sessions';
 import { createMiddleware } from 'hono/factory';
 import type { SiteCode } from '../shared/sites';
 import type { AuditContext } from './db/audit-context';
-import { LifecycleRepository } from './db/repositories/lifecycle';
 import { landingRoutes } from './routes/landing';
 import { clientAddress, httpGuards } from './security/http';
 import { redactText } from './security/redact';
@@ -77,14 +76,13 @@ export function createApi(deps: AppDeps) {
   const outbox = new MailOutbox(repos.outbox, deps.mailer, now, log, deps.delivery);
   const codeSecret = deps.codeSecret ?? createHmac('sha256', deps.spiKey).update('verification-codes').digest('hex');
   const limiter = new RateLimiter(deps.db, now, deps.rateLimits);
-  const lifecycleRepo = new LifecycleRepository(deps.db);
-  const lifecycle = new LifecycleService(repos, lifecycleRepo, outbox, now);
+  const lifecycle = new LifecycleService(repos, outbox, now);
   const codes = new CodeService(repos, outbox, codeSecret, now, limiter, log);
   const activations = new ActivationService(repos, codes, now, lifecycle, { requireVerifiedLink: deps.requireVerifiedLink ?? false });
   const sessions = new SessionService(repos, limiter);
   const publicUrl = (deps.publicUrl ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
-  const freeLogin = new FreeLoginService(repos, lifecycleRepo, lifecycle, activations, publicUrl, deps.freeLoginSite ?? 'cn1', now);
-  const marketplace = new MarketplaceService(repos, publicUrl, now, lifecycle, lifecycleRepo, freeLogin, log);
+  const freeLogin = new FreeLoginService(repos, lifecycle, activations, publicUrl, deps.freeLoginSite ?? 'cn1', now);
+  const marketplace = new MarketplaceService(repos, publicUrl, now, lifecycle, freeLogin, log);
 
   const admit = (bucket: 'activationStartsPerClient' | 'loginsPerClient', what: string, c: Context) => {
     const d = limiter.consume({ bucket, key: clientAddress(c, deps.trustProxy ?? 0) });
@@ -117,7 +115,7 @@ export function createApi(deps: AppDeps) {
     .use('*', ...guards)
     .route('/api/v1', api)
     .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey, auditOf))
-    .route('/activate', landingRoutes({ repos, activations, lifecycle: lifecycleRepo, apiOrigin: new URL(publicUrl).origin, now }));
+    .route('/activate', landingRoutes({ repos, activations, apiOrigin: new URL(publicUrl).origin, now }));
 
   // Route patterns, to tell "no such path" (404) from "no such method on this path" (405).
   const patterns = app.routes

@@ -118,7 +118,7 @@ describe('mail outbox', () => {
     expect(runMailCommand(s.repos.outbox, ['retry', 'abc'])).toMatchObject({ code: 2 });
   });
 
-  it('keeps no code at rest: a sent code mail and an expired one hold none; a code mail is never retried', async () => {
+  it('keeps no code at rest: a pending code mail holds it apart from the text, an expired one not at all; it is never retried', async () => {
     const s = setup(); // no transport: mail waits in the outbox, as a person reads it there
     const a = await s.start();
     const code = await s.codeFor(a, { purpose: 'register', email: 'rest@example.com' }, 'rest@example.com');

@@ -3,14 +3,13 @@
 import { Hono } from 'hono';
 import type { Repositories } from '../db/repositories';
 import type { ActivationService } from '../services/activations';
-import type { LifecycleRepository } from '../db/repositories/lifecycle';
 import { LANDING_CSP, renderLandingPage } from '../marketplace/landing';
 
 const notFoundPage = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Guance Activator</title></head>
 <body><h1>找不到这个开通 · No such activation</h1>
 <p>请回到阿里云云市场“已购买的服务”，再次点击“免登”。<br>Go back to Purchased Services on the Alibaba Cloud Marketplace and click Login Directly again.</p></body></html>`;
 
-export function landingRoutes(deps: { repos: Repositories; activations: ActivationService; lifecycle: LifecycleRepository; apiOrigin: string; now: () => number }) {
+export function landingRoutes(deps: { repos: Repositories; activations: ActivationService; apiOrigin: string; now: () => number }) {
   return new Hono().get('/landing', (c) => {
     c.header('Content-Security-Policy', LANDING_CSP);
     const id = c.req.query('activation') ?? '';
@@ -19,7 +18,7 @@ export function landingRoutes(deps: { repos: Repositories; activations: Activati
     const view = deps.activations.view(act);
     return c.html(renderLandingPage({
       version: 1, activationId: act.id, accountId: act.accountId, instanceId: act.instanceId, site: act.site,
-      verified: deps.lifecycle.isVerified(act.id), expiresAt: view.expiresAt, apiOrigin: deps.apiOrigin,
+      verified: act.verified ?? false, expiresAt: view.expiresAt, apiOrigin: deps.apiOrigin,
     }, deps.now() >= act.expiresAt), 200);
   });
 }

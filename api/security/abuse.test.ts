@@ -50,7 +50,7 @@ describe('rate limits through the API', () => {
     expect((await b.call('POST', '/verification-codes', { purpose: 'register', email: 'z@example.com' })).status).toBe(202);
   });
 
-  it('delays wrong codes per account, growing across new codes, and a right code clears it', async () => {
+  it('delays wrong codes per address, growing across new codes, and a right code clears it', async () => {
     const s = setup();
     const a = await s.start();
     const attempt = (c: string) => a.call('POST', '/registration', s.registrationBody('wuser', 'w@example.com', c));
@@ -71,7 +71,7 @@ describe('rate limits through the API', () => {
     expect((await attempt(code)).status).toBe(201);
   });
 
-  it('delays wrong passwords per account, growing, without saying whether the account exists', async () => {
+  it('delays wrong passwords per login string, growing, without saying whether the account exists', async () => {
     const s = setup();
     await s.register('pw_user', 'pw@example.com');
     const login = (l: string, p: string) => s.call('POST', '/sessions', { login: l, password: p });

@@ -31,8 +31,8 @@ export class ActivationService {
     private readonly codes: CodeService,
     private readonly now: () => number,
     /** Freezes and releases; also explains to the user what to do about an instance that is not active. */
-    private readonly lifecycle?: LifecycleService,
-    private readonly policy: ActivationPolicy = { requireVerifiedLink: false },
+    private readonly lifecycle: LifecycleService,
+    private readonly policy: ActivationPolicy,
   ) {}
 
   /**
@@ -50,7 +50,7 @@ export class ActivationService {
 
   /** Releases whatever finished its countdown before we read an instance's status. */
   private sweep(): void {
-    this.lifecycle?.sweep();
+    this.lifecycle.sweep();
   }
 
   /**
@@ -81,8 +81,7 @@ export class ActivationService {
       throw new ApiError('INSTANCE_ACCOUNT_MISMATCH', 'This instance belongs to another Alibaba Cloud account', { field: 'instanceId' });
     }
     if (instance.status !== 'active') {
-      throw this.lifecycle?.notActive(instance)
-        ?? new ApiError('INSTANCE_NOT_ACTIVE', `This instance is ${instance.status}`, { field: 'instanceId', status: instance.status });
+      throw this.lifecycle.notActive(instance);
     }
     // Said at the first step, not after the user typed a whole registration.
     this.requireProofForNewLink(body.accountId, verified);
@@ -160,7 +159,7 @@ export class ActivationService {
   private requireActiveInstance(act: ActivationRecord): void {
     this.sweep();
     const instance = this.repos.instances.get(act.instanceId);
-    if (instance && instance.status !== 'active' && this.lifecycle) throw this.lifecycle.notActive(instance);
+    if (instance && instance.status !== 'active') throw this.lifecycle.notActive(instance);
     if (!instance || instance.status !== 'active') {
       throw new ApiError('INSTANCE_NOT_ACTIVE', `This instance is ${instance?.status ?? 'gone'}`, { status: instance?.status });
     }

@@ -4,7 +4,6 @@
 import type { SiteCode } from '../../shared/sites';
 import type { AuditContext } from '../db/audit-context';
 import type { Repositories } from '../db/repositories';
-import type { LifecycleRepository } from '../db/repositories/lifecycle';
 import { sha256 } from '../lib/crypto';
 import { ApiError } from '../lib/errors';
 import { checkTimeStamp, FREE_LOGIN_WINDOW_MS } from '../marketplace/free-login';
@@ -15,7 +14,6 @@ import type { LifecycleService } from './lifecycle';
 export class FreeLoginService {
   constructor(
     private readonly repos: Repositories,
-    private readonly lifecycleRepo: LifecycleRepository,
     private readonly lifecycle: LifecycleService,
     private readonly activations: ActivationService,
     private readonly publicUrl: string,
@@ -43,11 +41,11 @@ export class FreeLoginService {
       if (!instance) throw new ApiError('INSTANCE_NOT_FOUND', 'The marketplace has not told us about this instance yet; try again in a minute', { instanceId });
       if (instance.status !== 'active') throw this.lifecycle.notActive(instance);
       // Each signed link works once; the time window bounds how long we must remember it.
-      if (!this.lifecycleRepo.useFreeLoginToken(sha256(params.token ?? ''), instanceId, now)) {
+      if (!this.repos.freeLoginTokens.use(sha256(params.token ?? ''), instanceId, now)) {
         throw new ApiError('TOKEN_REPLAYED', 'This login link was used already; click Login Directly again');
       }
       const { activation, token } = this.activations.start({ accountId: instance.accountId, instanceId, site: this.defaultSite }, audit, { verified: true });
-      this.lifecycleRepo.markVerified(activation.id);
+      this.repos.activations.markVerified(activation.id);
       const q = new URLSearchParams({ activation: activation.id });
       return { location: `${this.publicUrl}${LANDING_PATH}?${q}#token=${encodeURIComponent(token)}`, activationId: activation.id };
     }, audit);
@@ -55,6 +53,6 @@ export class FreeLoginService {
 
   /** Used tokens older than the window can never pass the time check again: forget them. */
   forgetOldTokens(): void {
-    this.lifecycleRepo.forgetFreeLoginTokensBefore(this.now() - 2 * FREE_LOGIN_WINDOW_MS);
+    this.repos.freeLoginTokens.forgetBefore(this.now() - 2 * FREE_LOGIN_WINDOW_MS);
   }
 }

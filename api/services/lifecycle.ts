@@ -7,9 +7,9 @@
 // however late, changes nothing.
 import { randomUUID } from 'node:crypto';
 import type { Repositories } from '../db/repositories';
-import type { LifecycleRepository } from '../db/repositories/lifecycle';
 import { withAuditContext } from '../db/audit-context';
 import type { Instance } from '../db/repositories/instances';
+import type { SettledWorkspace } from '../db/repositories/settlements';
 import { ApiError } from '../lib/errors';
 import { parseBeijingTime } from '../marketplace/free-login';
 import { frozenMessage, releasedMessage, type AffectedWorkspace } from '../mail/lifecycle-messages';
@@ -22,7 +22,6 @@ export const EXPIRY_EARLY_TOLERANCE_MS = 10 * 60_000;
 export class LifecycleService {
   constructor(
     private readonly repos: Repositories,
-    private readonly lifecycle: LifecycleRepository,
     /** Mail is written to the outbox in the transaction of the change it reports. */
     private readonly mail: MailOutbox,
     private readonly now: () => number,
@@ -35,7 +34,7 @@ export class LifecycleService {
   expire(instance: Instance, now: number): { changed: boolean } {
     const endsAt = instance.expiredOn ? parseBeijingTime(instance.expiredOn) : undefined;
     if (endsAt !== undefined && endsAt > now + EXPIRY_EARLY_TOLERANCE_MS) return { changed: false };
-    if (!this.lifecycle.freeze(instance.id, now, now + FREEZE_MS)) return { changed: false };
+    if (!this.repos.instances.freeze(instance.id, now, now + FREEZE_MS)) return { changed: false };
     for (const [first, ws] of this.byBillingAccount(instance.id)) {
       this.mail.enqueue(frozenMessage(first.billingEmail, first.billingUsername, instance.id, ws, now + FREEZE_MS));
     }
@@ -58,14 +57,14 @@ export class LifecycleService {
     const known = instance.expiredOn ? parseBeijingTime(instance.expiredOn) : undefined;
     if ((known !== undefined && newEnd <= known) || newEnd <= now) return { changed: false };
     if (change.orderId) facts.applyOrder(instance.id, 'renewInstance', change.orderId, now);
-    return { changed: this.lifecycle.thaw(instance.id, now, change) };
+    return { changed: this.repos.instances.thaw(instance.id, now, change) };
   }
 
   /** Inside the caller's transaction. Ends the instance's settlements; the workspaces are settled directly. */
   release(instanceId: string, now: number, why: 'released' | 'freeze-ended'): { changed: boolean } {
     const groups = this.byBillingAccount(instanceId);
-    if (!this.lifecycle.release(instanceId, now)) return { changed: false };
-    this.lifecycle.endSettlements(instanceId, now, why);
+    if (!this.repos.instances.release(instanceId, now)) return { changed: false };
+    this.repos.settlements.endAll(instanceId, now, why);
     for (const [first, ws] of groups) this.mail.enqueue(releasedMessage(first.billingEmail, first.billingUsername, instanceId, ws, why));
     return { changed: true };
   }
@@ -76,10 +75,10 @@ export class LifecycleService {
    */
   sweep(requestId = `sweep-${randomUUID()}`): number {
     const now = this.now();
-    if (this.lifecycle.dueForRelease(now).length === 0) return 0;
+    if (this.repos.instances.dueForRelease(now).length === 0) return 0;
     return withAuditContext({ requestId, now: this.now }, () =>
       this.repos.tx(() => {
-        const due = this.lifecycle.dueForRelease(now);
+        const due = this.repos.instances.dueForRelease(now);
         for (const id of due) this.release(id, now, 'freeze-ended');
         return due.length;
       }));
@@ -87,7 +86,7 @@ export class LifecycleService {
 
   /** How an instance that is not active is explained to someone trying to activate it. */
   notActive(instance: Instance): ApiError {
-    const info = this.lifecycle.frozenInfo(instance.id);
+    const info = this.repos.instances.frozenInfo(instance.id);
     if (instance.status === 'expired') {
       const until = info?.freezeEndsAt ? new Date(info.freezeEndsAt).toISOString() : undefined;
       return new ApiError('INSTANCE_NOT_ACTIVE',
@@ -103,8 +102,8 @@ export class LifecycleService {
   }
 
   private byBillingAccount(instanceId: string) {
-    const groups = new Map<string, { first: ReturnType<LifecycleRepository['liveSettlements']>[number]; ws: AffectedWorkspace[] }>();
-    for (const s of this.lifecycle.liveSettlements(instanceId)) {
+    const groups = new Map<string, { first: SettledWorkspace; ws: AffectedWorkspace[] }>();
+    for (const s of this.repos.settlements.liveOf(instanceId)) {
       const g = groups.get(s.billingAccountId) ?? { first: s, ws: [] };
       g.ws.push({ name: s.name, site: s.site });
       groups.set(s.billingAccountId, g);

@@ -1,6 +1,5 @@
 import type { AuditContext } from '../db/audit-context';
 import type { Repositories } from '../db/repositories';
-import type { LifecycleRepository } from '../db/repositories/lifecycle';
 import { ApiError } from '../lib/errors';
 import { instanceIdOf, parseSpiCall, type SpiCall } from '../marketplace/schemas';
 import type { FreeLoginService } from './free-login';
@@ -24,7 +23,6 @@ export class MarketplaceService {
     private readonly publicUrl: string,
     private readonly now: () => number,
     private readonly lifecycle: LifecycleService,
-    private readonly lifecycleRepo: LifecycleRepository,
     private readonly freeLogin: FreeLoginService,
     private readonly log: (line: string) => void,
   ) {}
@@ -52,7 +50,7 @@ export class MarketplaceService {
       this.log(`SPI ${call.action} failed on our side: ${e instanceof Error ? e.message : String(e)}`);
       const instanceId = instanceIdOf(call.raw);
       try {
-        if (isInstanceId(instanceId)) this.lifecycleRepo.recordPending(call.action, instanceId, call.raw, this.now());
+        if (isInstanceId(instanceId)) this.repos.pendingCalls.record(call.action, instanceId, call.raw, this.now());
       } catch {
         // the database itself is failing; the marketplace's retry is what remains
       }
@@ -83,7 +81,7 @@ export class MarketplaceService {
       answer = r.location ? { status: 302, body: null, location: r.location } : { status: 200, body: r.body };
       if (r.replayed) outcome = 'replayed';
       const id = instanceIdOf(call.raw);
-      if (id) this.lifecycleRepo.resolveSame(call.action, id, call.raw, now);
+      if (id) this.repos.pendingCalls.resolveSame(call.action, id, call.raw, now);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       outcome = e.code;
@@ -116,7 +114,7 @@ export class MarketplaceService {
           trial: p.trial === 'true', template: p.template ?? null, expiredOn: p.expiredOn ?? null,
         }, now);
         // Calls that arrived before this one are applied now, in the order they came.
-        for (const pending of this.lifecycleRepo.openPending(id)) {
+        for (const pending of this.repos.pendingCalls.openFor(id)) {
           let result = 'ok';
           try {
             this.dispatch(parseSpiCall(pending.params), now, audit);
@@ -124,7 +122,7 @@ export class MarketplaceService {
             if (!(e instanceof ApiError)) throw e;
             result = e.code;
           }
-          this.lifecycleRepo.resolvePending(pending.id, now, result);
+          this.repos.pendingCalls.resolve(pending.id, now, result);
         }
         return { body: answer };
       }
@@ -134,7 +132,7 @@ export class MarketplaceService {
     const instance = instances.get(id);
     if (!instance) {
       // Probably ahead of its createInstance: keep it, and say "not found" so the marketplace retries.
-      this.lifecycleRepo.recordPending(call.action, id, call.raw, now);
+      this.repos.pendingCalls.record(call.action, id, call.raw, now);
       throw new ApiError('INSTANCE_NOT_FOUND', 'No such instance yet; the call is kept and applied when the instance is created', { instanceId: id });
     }
     switch (call.action) {

@@ -44,6 +44,7 @@ export class ActivationRepository {
         `UPDATE activations SET site = @site, updated_at = @now
          WHERE id = @id AND state IN ('needs-billing-account', 'needs-workspace') AND workspace_id IS NULL`,
       ),
+      setVerified: db.prepare('UPDATE activations SET verified = 1 WHERE id = ?'),
       // The state guard makes a step apply once even if two requests of one activation race.
       advance: db.prepare(
         `UPDATE activations SET state = @to, billing_account_id = coalesce(@billingAccountId, billing_account_id),
@@ -57,6 +58,11 @@ export class ActivationRepository {
 
   insert(a: Omit<ActivationRecord, 'state' | 'billingAccountId' | 'workspaceId'>, now: number): void {
     this.s.insert.run({ ...a, now });
+  }
+
+  /** Started by the marketplace's free login. */
+  markVerified(id: string): void {
+    this.s.setVerified.run(id);
   }
 
   /** Sets the site for a workspace yet to be created; false once a workspace is bound. */

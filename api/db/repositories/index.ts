@@ -2,9 +2,13 @@ import { withAuditContext, type AuditContext, type NotAsync } from '../audit-con
 import type { Db } from '../connection';
 import { AccountRepository } from './accounts';
 import { ActivationRepository } from './activations';
+import { AuditRepository } from './audit';
 import { CodeRepository } from './codes';
+import { FreeLoginTokenRepository } from './free-login-tokens';
 import { InstanceRepository } from './instances';
 import { OutboxRepository } from './outbox';
+import { PendingCallRepository } from './pending-calls';
+import { SettlementRepository } from './settlements';
 import { SpiFactsRepository } from './spi';
 import { WorkspaceRepository } from './workspaces';
 
@@ -20,9 +24,13 @@ export function createRepositories(db: Db) {
     db,
     accounts: new AccountRepository(db),
     activations: new ActivationRepository(db),
+    audit: new AuditRepository(db),
     codes: new CodeRepository(db),
+    freeLoginTokens: new FreeLoginTokenRepository(db),
     instances: new InstanceRepository(db),
     outbox: new OutboxRepository(db),
+    pendingCalls: new PendingCallRepository(db),
+    settlements: new SettlementRepository(db),
     spiFacts: new SpiFactsRepository(db),
     workspaces: new WorkspaceRepository(db),
     tx: <T>(fn: () => NotAsync<T>, audit?: AuditContext): NotAsync<T> => {
