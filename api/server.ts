@@ -114,6 +114,12 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log(`${signal}: stopping (${http.inFlight()} requests in flight)`);
+  // A referenced timer keeps the process alive through the awaits below (pending promises alone do
+  // not), and ends it should a step hang.
+  const deadline = setTimeout(() => {
+    logger.error('shutdown did not finish in time: exiting without closing the database');
+    process.exit(1);
+  }, config.SHUTDOWN_GRACE_MS + 10_000);
   clearInterval(upkeepTimer);
   if (!(await http.close(config.SHUTDOWN_GRACE_MS))) {
     logger.warn(`requests still running after SHUTDOWN_GRACE_MS=${config.SHUTDOWN_GRACE_MS}: their connections were cut`);
@@ -126,6 +132,7 @@ async function shutdown(signal: string) {
     db.close();
   }
   flushAccessLog();
+  clearTimeout(deadline);
   log('stopped: every answered write is in the database file');
   logger.flush();
   process.exit(0);

@@ -117,6 +117,8 @@ export function startCheckpointer(db: Db, everyMs = 1000, backstopPages = 20_000
   worker.unref();
   return () =>
     new Promise<void>((done) => {
+      // Held while it closes: an unreferenced worker would let the process end before it has.
+      worker.ref();
       worker.once('exit', () => done());
       worker.postMessage('stop');
     });
