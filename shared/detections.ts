@@ -40,7 +40,8 @@ export const AccountDetection = z.object({
 });
 export type AccountDetection = z.infer<typeof AccountDetection>;
 
-export const InstanceStatus = z.enum(['active', 'closed', 'expired', 'unknown']);
+/** `opening` (开通中) is neither usable yet nor closed: shown, never preselected or offered. */
+export const InstanceStatus = z.enum(['active', 'opening', 'closed', 'expired', 'unknown']);
 export type InstanceStatus = z.infer<typeof InstanceStatus>;
 
 export const InstanceDetection = z.object({
@@ -51,6 +52,11 @@ export const InstanceDetection = z.object({
   statusText: z.string().max(100),
   source: DetectionSource,
   at: z.number(),
+  /**
+   * When the buyer clicked *Login Directly* (免登) on this instance's record: the strongest sign
+   * of which instance they mean, so it is offered first.
+   */
+  loginDirectlyAt: z.number().optional(),
 });
 export type InstanceDetection = z.infer<typeof InstanceDetection>;
 

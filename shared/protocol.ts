@@ -22,6 +22,14 @@ export const PROTOCOL = {
     from: ['content'],
     request: z.object({ pageKind: PageKind, account: AccountDetection.nullable(), instances: z.array(InstanceDetection).max(200) }),
   },
+  /**
+   * The buyer clicked *Login Directly* on this instance's record (sent at once, carries
+   * loginDirectlyAt; the content script believes only a trusted click).
+   */
+  'detections/choice': {
+    from: ['content'],
+    request: z.object({ instance: InstanceDetection.required({ loginDirectlyAt: true }) }),
+  },
   /** What was detected this browser session, across tabs (the fill offer, the popup's step 1). */
   'detections/get': { from: ['content', 'extension-page'], request: z.object({}) },
   'detections/clear': { from: ['extension-page'], request: z.object({}) },
@@ -59,6 +67,7 @@ export type FreeLoginResult =
 /** Each message's reply. */
 export interface Replies {
   'detections/report': { ok: true };
+  'detections/choice': { ok: true };
   'detections/get': DetectionSnapshot;
   'detections/clear': DetectionSnapshot;
   'landing/open': FreeLoginResult;

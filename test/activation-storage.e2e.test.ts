@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startApiServer, type ApiProcess } from './support/api-server';
-import { heldActivation, launchWithExtension, openExtensionPage, setApiAddress, type ExtensionBrowser } from './support/browser';
+import { heldActivation, launchWithExtension, openExtensionPage, setApiAddress, storedDraft, type ExtensionBrowser } from './support/browser';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server';
 import { createInstance } from './support/marketplace';
 import { startSmtp, type SmtpSink } from './support/smtp';
@@ -59,7 +59,8 @@ async function inContentScript(page: Page, expression: string): Promise<unknown>
 
 beforeAll(async () => {
   smtp = await startSmtp();
-  api = await startApiServer({ env: { SMTP_URL: smtp.url, ALIYUN_SPI_KEY: SPI_KEY, MAIL_FROM: 'Guance <no-reply@guance.test>' } });
+  // The sandbox (typed IDs may register): this suite is about where the token and draft are kept.
+  api = await startApiServer({ env: { SMTP_URL: smtp.url, ALIYUN_SPI_KEY: SPI_KEY, MAIL_FROM: 'Guance <no-reply@guance.test>', REQUIRE_VERIFIED_LINK: 'false' } });
   await createInstance(api.url, SPI_KEY, ACCOUNT, INSTANCE);
   fx = await startFixtureServer(resolve(import.meta.dirname, 'fixtures/pages'), [CONSOLE]);
   eb = await launch();
@@ -82,6 +83,9 @@ describe('the activation token', () => {
     await popup.click('button[name="start"]');
     await atStep(popup, 'register-basic');
     await popup.locator('input[name="username"]').fill('storage_e2e');
+    // The background keeps the draft; the next test restarts the whole browser, so wait for the
+    // last keystroke to be written rather than race the restart.
+    await waitUntil(async () => JSON.stringify(await storedDraft(eb)).includes('storage_e2e'));
     await popup.close();
     const held = await heldActivation(eb);
     expect(held?.activation.accountId).toBe(ACCOUNT);
@@ -132,3 +136,12 @@ describe('the activation token', () => {
     await popup.close();
   });
 });
+
+/** Polls `check` until it holds (the background writes asynchronously), failing after 10 s. */
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

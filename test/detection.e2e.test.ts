@@ -18,6 +18,13 @@ const ROUTES = [
   { host: 'marketplace.console.alibabacloud.com', path: '/', file: 'purchased-services-en.html' },
   { host: 'boss.guance.com', path: '/register', file: 'billing-register.html' },
   { host: 'bill.guance.one', path: '/change-settlement', file: 'billing-change-settlement.html' },
+  // Pages built from the public evidence about the real consoles (see each fixture's comment).
+  { host: 'market.console.alibabacloud.com', path: '/bizlist', file: 'purchased-services-lines-en.html' },
+  { host: 'market.console.aliyun.com', path: '/imageconsole/blocks.htm', file: 'purchased-services-blocks-zh.html' },
+  { host: 'market.console.aliyun.com', path: '/imageconsole/paging.htm', file: 'purchased-services-paging-zh.html' },
+  { host: 'home.console.aliyun.com', path: '/hover', file: 'console-avatar-hover-zh.html' },
+  { host: 'ecs.console.aliyun.com', path: '/', file: 'ecs-console-role-zh.html' },
+  { host: 'signin.console.aliyun.com', path: '/hostile', file: 'hostile-globals.html' },
 ];
 
 let eb: ExtensionBrowser;
@@ -150,13 +157,14 @@ describe('detection in Chromium', () => {
     await waitForBadge(await visit('home.console.aliyun.com', '/'), '1');
     await waitForBadge(await visit('market.console.aliyun.com', '/imageconsole/index.htm'), '3');
     const page = await visit('boss.guance.com', '/register');
-    const accountOffer = await page.waitForSelector('guance-activator-offers >>> button[data-guance-fill="accountId"]', { timeout: 10_000 });
-    await page.waitForSelector('guance-activator-offers >>> button[data-guance-fill="instanceId"]');
+    // The offers live in a closed shadow root: found the way a user (or a screen reader) finds them.
+    const accountOffer = await page.waitForSelector('::-p-aria(Fill 1234567890123456)', { timeout: 10_000 });
+    await page.waitForSelector('::-p-aria(Fill 38215907)');
     // Offered, not filled:
     expect(await page.$eval('[data-field="accountId"]', (e) => (e as HTMLInputElement).value)).toBe('');
     // The user types an instance ID themselves: its offer goes away.
     await page.type('[data-field="instanceId"]', '99887766');
-    await page.waitForFunction(() => !document.querySelector('guance-activator-offers')?.shadowRoot?.querySelector('[data-guance-fill="instanceId"]'));
+    await page.waitForSelector('::-p-aria(Fill 38215907)', { hidden: true });
     await accountOffer!.click();
     const state = await page.$eval('#state', (e) => JSON.parse(e.textContent!));
     expect(state).toEqual({ accountId: '1234567890123456', instanceId: '99887766' });
@@ -164,7 +172,7 @@ describe('detection in Chromium', () => {
     await page.evaluate(() => document.body.append(document.createElement('div')));
     await new Promise((r) => setTimeout(r, 800));
     expect(await page.$eval('[data-field="instanceId"]', (e) => (e as HTMLInputElement).value)).toBe('99887766');
-    expect(await page.$('guance-activator-offers >>> button[data-guance-fill="instanceId"]')).toBeNull();
+    expect(await page.$('::-p-aria(Fill 38215907)')).toBeNull();
   });
 
   test('context-menu fill: the injected function fills the focused field so a React-style form registers it', async () => {
@@ -192,5 +200,105 @@ describe('detection in Chromium', () => {
     expect(m.content_scripts.flatMap((c: { matches: string[] }) => c.matches).sort()).toEqual(
       ['https://*.alibabacloud.com/*', 'https://*.aliyun.com/*', 'https://bill.guance.one/*', 'https://boss.guance.com/*'],
     );
+  });
+
+  test('a page script can neither read the offered IDs nor make the offer fill', async () => {
+    await waitForBadge(await visit('home.console.aliyun.com', '/'), '1');
+    const page = await visit('boss.guance.com', '/register');
+    const offer = await page.waitForSelector('::-p-aria(Fill 1234567890123456)', { timeout: 10_000 });
+    const box = (await offer!.boundingBox())!;
+    const seen = await page.evaluate(
+      async (x: number, y: number) => {
+        const host = document.querySelector('guance-activator-offers')!;
+        const hit = document.elementFromPoint(x, y)!;
+        // Every way in a page script has: the host, what sits under the button, synthetic events.
+        for (const target of [host, hit]) {
+          target.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, clientX: x, clientY: y }));
+          (target as HTMLElement).click();
+          target.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+        }
+        await new Promise((r) => setTimeout(r, 300));
+        return {
+          shadowRoot: host.shadowRoot === null,
+          hitIsHost: hit === host,
+          html: document.documentElement.outerHTML.includes('1234567890123456'),
+          text: document.body.innerText.includes('1234567890123456') || (host as HTMLElement).innerText.includes('1234567890123456'),
+          value: (document.querySelector('[data-field="accountId"]') as HTMLInputElement).value,
+          find: (window as unknown as { find(s: string): boolean }).find('1234567890123456'),
+        };
+      },
+      box.x + box.width / 2,
+      box.y + box.height / 2,
+    );
+    expect(seen).toEqual({ shadowRoot: true, hitIsHost: true, html: false, text: false, value: '', find: false });
+    // The user's own click still works.
+    await offer!.click();
+    expect(await page.$eval('[data-field="accountId"]', (e) => (e as HTMLInputElement).value)).toBe('1234567890123456');
+  });
+
+  test('hostile page: a forged page-globals message posted first (and a forged event on our script) never wins', async () => {
+    const page = await visit('signin.console.aliyun.com', '/hostile');
+    await waitForBadge(page, '1');
+    // The page did see our script and raised its forged event on it.
+    expect(await page.evaluate(() => (window as unknown as { __seenScripts?: number }).__seenScripts ?? 0)).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 600)); // more forged posts arrive meanwhile
+    const f = await popupFields('1234567890123456');
+    expect(f.accountId).toBe('1234567890123456');
+    expect(f.text).toContain('sign-in cookie');
+    expect(f.text).not.toContain('6666666666666666');
+  });
+});
+
+describe('the real consoles, as the public evidence shows them', () => {
+  beforeEach(clearDetections);
+
+  test('international console (path route /bizlist, English): three-line records, closed and opening kept apart', async () => {
+    const page = await visit('market.console.alibabacloud.com', '/bizlist');
+    await waitForBadge(page, '3');
+    const f = await popupFields('');
+    expect(Object.fromEntries(f.options)).toEqual({ '71182837': 'active', '71190002': 'opening', '71180001': 'closed' });
+    expect(f.instanceId).toBe('71182837');
+  });
+
+  test('plain div blocks: the open instance (with its 关闭 action) is open, the closed one closed', async () => {
+    const page = await visit('market.console.aliyun.com', '/imageconsole/blocks.htm');
+    await waitForBadge(page, '2');
+    const f = await popupFields('');
+    expect(Object.fromEntries(f.options)).toEqual({ '2895900': 'active', '2801234': 'closed' });
+  });
+
+  test('Login Directly on a row, then the next page replaced in place: the clicked instance stays first', async () => {
+    const page = await visit('market.console.aliyun.com', '/imageconsole/paging.htm');
+    await waitForBadge(page, '1');
+    await page.click('#rows tr:first-child a'); // 免登 on 61182837
+    await page.click('#next'); // page 2 in place, same URL: 61170005 (expired), 61170006 (active, read later)
+    await waitForBadge(page, '2');
+    expect(new URL(page.url()).pathname).toBe('/imageconsole/paging.htm');
+    const f = await popupFields('');
+    expect(f.options.map(([id]) => id)).toEqual(['61182837', '61170006', '61170005']);
+    expect(f.instanceId).toBe('61182837');
+    expect(f.text).toContain('you clicked Login Directly on it');
+  });
+
+  test('the account ID shown only in the hover dropdown is remembered after it closes', async () => {
+    const page = await visit('home.console.aliyun.com', '/hover');
+    const avatar = (await page.$('.console-base-top-nav-button-account'))!;
+    await avatar.hover();
+    await page.waitForSelector('.console-base-dropdown-drop');
+    await page.mouse.move(5, 400); // leave: the dropdown is removed 160 ms later
+    await page.waitForSelector('.console-base-dropdown-drop', { hidden: true });
+    await waitForBadge(page, '1');
+    const f = await popupFields('1234567890123456');
+    expect(f.accountId).toBe('1234567890123456');
+  });
+
+  test('the popup says which identity kind is signed in: main account, role', async () => {
+    await waitForBadge(await visit('home.console.aliyun.com', '/'), '1');
+    expect((await popupFields('1234567890123456')).text).toContain('Signed in as: the main account');
+    await clearDetections();
+    await waitForBadge(await visit('ecs.console.aliyun.com', '/'), '1');
+    const f = await popupFields('1555555555555555');
+    expect(f.text).toContain('Signed in as: a role (STS)');
+    expect(f.text).not.toContain('RAM user');
   });
 });

@@ -98,3 +98,24 @@ describe('messages', () => {
     expect((await snapshotItem.getValue()).account?.accountId).toBe('1234567890123456');
   });
 });
+
+describe('Login Directly', () => {
+  test('the latest click on an instance is kept whichever read of it wins', () => {
+    const clicked = { ...inst('1', 'active', 1), loginDirectlyAt: 5 };
+    expect(mergeInstances([clicked], [inst('1', 'active', 2)])[0]).toMatchObject({ at: 2, loginDirectlyAt: 5 });
+    expect(mergeInstances([inst('1', 'active', 3)], [{ ...inst('1', 'active', 2), loginDirectlyAt: 7 }])[0]).toMatchObject({ at: 3, loginDirectlyAt: 7 });
+  });
+
+  test('a click reaches the store through the router from a content script only, and needs its time', async () => {
+    fakeBrowser.reset();
+    installMessages();
+    const d = wired();
+    const clicked = { ...inst('1', 'active', 1), loginDirectlyAt: 5 };
+    expect(await d.handle({ type: 'detections/choice', instance: clicked }, CONTENT)).toEqual({ ok: true });
+    expect((await snapshotItem.getValue()).instances).toMatchObject([{ instanceId: '1', loginDirectlyAt: 5 }]);
+    // An extension page does not click on a console page, and a choice without its time is no choice.
+    expect(d.handle({ type: 'detections/choice', instance: { ...clicked, loginDirectlyAt: 9 } }, POPUP)).toBeUndefined();
+    expect(d.handle({ type: 'detections/choice', instance: inst('2', 'active', 1) }, CONTENT)).toBeUndefined();
+    expect((await snapshotItem.getValue()).instances).toMatchObject([{ instanceId: '1', loginDirectlyAt: 5 }]);
+  });
+});

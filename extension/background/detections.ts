@@ -1,7 +1,8 @@
 // The background's memory of what the content scripts read: the latest detections for the
 // browser session (storage.session), across tabs, plus per-tab state for the badge. Answers
-// `detections/report` (content scripts), `detections/get` (both) and `detections/clear` (the
-// extension's pages) through the router, which checked the sender and the message.
+// `detections/report` and `detections/choice` (content scripts), `detections/get` (both) and
+// `detections/clear` (the extension's pages) through the router, which checked the sender and the
+// message.
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { AccountDetection, DetectionSnapshot, InstanceDetection } from '../../shared/detections';
@@ -29,12 +30,17 @@ export function mergeAccount(prev: AccountDetection | null, next: AccountDetecti
   return next.at >= prev.at ? next : prev;
 }
 
-/** All instances ever seen this session, keyed by instance ID; the newest read of each wins (status changes). */
+/**
+ * All instances ever seen this session, keyed by instance ID; the newest read of each wins (status
+ * changes), and the buyer's latest Login Directly click on it is kept whichever read wins.
+ */
 export function mergeInstances(prev: InstanceDetection[], next: InstanceDetection[]): InstanceDetection[] {
   const byId = new Map(prev.map((i) => [i.instanceId, i]));
   for (const i of next) {
     const old = byId.get(i.instanceId);
-    if (!old || i.at >= old.at) byId.set(i.instanceId, i);
+    const clicked = Math.max(old?.loginDirectlyAt ?? 0, i.loginDirectlyAt ?? 0);
+    const winner = !old || i.at >= old.at ? i : old;
+    byId.set(i.instanceId, clicked ? { ...winner, loginDirectlyAt: clicked } : winner);
   }
   return [...byId.values()].sort((a, b) => b.at - a.at).slice(0, MAX_INSTANCES);
 }
@@ -77,6 +83,19 @@ export function createDetections() {
     });
   }
 
+  /** A Login Directly click: the instance is remembered as chosen; the tab's badge is the passes' business. */
+  async function choose(m: Message<'detections/choice'>) {
+    return serial(async () => {
+      const prev = await snapshotItem.getValue();
+      const next: DetectionSnapshot = { ...prev, instances: mergeInstances(prev.instances, [m.instance]) };
+      if (JSON.stringify(next) !== JSON.stringify(prev)) {
+        await snapshotItem.setValue(next);
+        for (const cb of snapshotListeners) cb(next);
+      }
+      return { ok: true as const };
+    });
+  }
+
   async function clear() {
     return serial(async () => {
       const tabs = await tabsItem.getValue();
@@ -98,9 +117,10 @@ export function createDetections() {
     });
   }
 
-  /** Answers its three messages on the router. */
+  /** Answers its four messages on the router. */
   function route(router: Router): void {
     router.on('detections/report', (m, sender) => report(m, sender.kind === 'content' ? sender.tabId : undefined));
+    router.on('detections/choice', (m) => choose(m));
     router.on('detections/get', () => hub.snapshot());
     router.on('detections/clear', () => clear());
   }

@@ -1,7 +1,10 @@
 // The DOM half: its cheap sieves (one regex per text node, one query per selector, links looked
 // up once) must let through everything the full checks accept.
 import { describe, expect, test } from 'vitest';
-import { collectPage, type PageRecords } from './collect';
+import { loginDirectlyControl } from '../features/login-directly-click';
+import { collectPage, recordAt, type PageRecords } from './collect';
+import { decideRecord } from './decide';
+import { loadFixture } from './fixtures.testing';
 
 const LIST = 'https://market.console.aliyun.com/imageconsole/index.htm';
 
@@ -76,10 +79,34 @@ describe('rows (Purchased Services)', () => {
       '<div><div><span role="columnheader">Product</span><span role="columnheader">Instance ID</span></div>' +
         '<table><tbody><tr><td>Guance</td><td>41000002</td></tr></tbody></table></div>',
     );
-    expect(r.rows).toEqual([{ cells: ['Guance', '41000002'], headers: ['Product', 'Instance ID'], hrefs: [] }]);
+    expect(r.rows).toEqual([
+      { cells: ['Guance', '41000002'], plain: ['Guance', '41000002'], lines: [0], headers: ['Product', 'Instance ID'], hrefs: [] },
+    ]);
   });
 
   test('rows are not read on other pages', () => {
     expect(collect(table('<tr><td>观测云</td><td>38215907</td><td>正常</td></tr>'), 'console').rows).toEqual([]);
+  });
+});
+
+describe('the record a Login Directly click landed in', () => {
+  test.each([
+    ['purchased-services-lines-zh.html', '61182837'],
+    ['purchased-services-lines-en.html', '71182837'],
+    ['purchased-services-blocks-zh.html', '2895900'],
+    ['purchased-services-blocks-en.html', '71182837'],
+  ])('%s: the whole record, read as a pass reads it', (name, id) => {
+    const f = loadFixture(name, LIST);
+    const link = f.doc.querySelector('.login-directly')!;
+    const record = recordAt(link, f.doc);
+    expect(record).not.toBeNull();
+    expect(decideRecord(record!, { url: LIST, pageKind: 'purchased-services' }, 1)).toMatchObject({ instanceId: id, status: 'active' });
+  });
+
+  test('the control itself is recognised by its label, in Chinese and English', () => {
+    const doc = new DOMParser().parseFromString('<a id="a">免登</a><button id="b"> Login Directly </button><a id="c">关闭</a>', 'text/html');
+    expect(loginDirectlyControl(doc.getElementById('a'))).not.toBeNull();
+    expect(loginDirectlyControl(doc.getElementById('b'))).not.toBeNull();
+    expect(loginDirectlyControl(doc.getElementById('c'))).toBeNull();
   });
 });

@@ -4,7 +4,15 @@
 // condition of the full one that follows it (same records, less work): see the comments there.
 import type { PageKind } from '../../../shared/detections';
 import type { PageGlobals } from './globals';
-import { ACCOUNT_COOKIE, ACCOUNT_ID_LABELS, CURRENT_PK_COOKIE, GUANCE_NAMES, GUANCE_PRODUCT_CODE, normalise } from './keywords';
+import {
+  ACCOUNT_COOKIE,
+  ACCOUNT_ID_LABELS,
+  CURRENT_PK_COOKIE,
+  GUANCE_NAMES,
+  GUANCE_PRODUCT_CODE,
+  normalise,
+  STATUS_WORDS,
+} from './keywords';
 
 export interface LabelRecord {
   /** The label, normalised (see keywords.normalise). */
@@ -13,9 +21,19 @@ export interface LabelRecord {
   after: string;
 }
 
+/**
+ * One purchased-services record read as a visual unit: every line of one instance together (one
+ * `tr`, several `tr`s, a Fusion `<table role="row">` with its group-header row, or a plain block
+ * of `div`s), so its status is read from within the unit whichever line carries it.
+ */
 export interface RowRecord {
+  /** Every cell of the record, line after line; a plain block is one line of its texts. */
   cells: string[];
-  /** Column headers of the row's table, aligned with cells when the table has them. */
+  /** The same cells without the text of their links and buttons (the record's actions, 关闭 among them). */
+  plain: string[];
+  /** Where each line starts in `cells`. */
+  lines: number[];
+  /** Column headers of the record's table, aligned with a line's cells when the table has them. */
   headers: string[];
   hrefs: string[];
 }
@@ -51,6 +69,8 @@ const LOGON_HOST = '.onaliyun.com';
 const TEXT_SIEVE = new RegExp(`${LABEL_TAIL.source}|${escapeRegExp(LOGON_HOST)}`, 'iu');
 /** A row's text names Guance (the names are lower case; /iu matches what toLowerCase().includes() would). */
 const GUANCE_TEXT = new RegExp([...GUANCE_NAMES, GUANCE_PRODUCT_CODE].map(escapeRegExp).join('|'), 'iu');
+/** The same sieve where records are read: a text naming Guance passes it too (still one test per node). */
+const LIST_SIEVE = new RegExp(`${TEXT_SIEVE.source}|${GUANCE_TEXT.source}`, 'iu');
 const MAX_LABELS = 20;
 const MAX_ROWS = 500;
 const FOLLOW_NODES = 3;
@@ -83,21 +103,36 @@ function cookieValue(cookie: string, name: string): string | null {
   return null;
 }
 
-function collectTexts(root: Node, doc: Document): Pick<PageRecords, 'labels' | 'logonNames'> {
+/** Where a text walk collects: labels and logon names always, Guance's names only where records are read. */
+interface TextsOut {
+  labels: LabelRecord[];
+  logonNames: string[];
+  /** Elements whose own text names Guance (the Purchased Services page only): where plain blocks are found. */
+  anchors: Element[];
+}
+
+const MAX_ANCHORS = 60;
+
+/** One walk over the text nodes under `root`. Exported for the parts of a page that are removed again. */
+export function collectTexts(root: Node, doc: Document, wantAnchors = false): TextsOut {
   const labels: LabelRecord[] = [];
   const logonNames: string[] = [];
+  const anchors: Element[] = [];
   let pending: { label: string; after: string; left: number }[] = [];
+  const sieve = wantAnchors ? LIST_SIEVE : TEXT_SIEVE;
   const walker = doc.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const data = (node as Text).data;
     // Most text nodes are neither a label, a logon name, nor the text after a label: decide that
     // with one regex test, without allocating or touching the DOM (this loop is most of a pass).
-    const hit = data.length <= 400 && TEXT_SIEVE.test(data);
+    const hit = data.length <= 400 && sieve.test(data);
     const maybeLabel = hit && data.length <= 80 && LABEL_TAIL.test(data);
     const maybeLogon = hit && data.includes(LOGON_HOST);
-    if (!pending.length && !maybeLabel && !maybeLogon) continue;
+    const maybeAnchor = hit && wantAnchors && anchors.length < MAX_ANCHORS && GUANCE_TEXT.test(data);
+    if (!pending.length && !maybeLabel && !maybeLogon && !maybeAnchor) continue;
     const parent = node.parentNode;
     if (parent && SKIP.has(parent.nodeName)) continue;
+    if (maybeAnchor && parent?.nodeType === 1) anchors.push(parent as Element);
     const text = data.trim();
     if (!text) continue;
     if (pending.length) {
@@ -118,7 +153,7 @@ function collectTexts(root: Node, doc: Document): Pick<PageRecords, 'labels' | '
     if (maybeLogon && logonNames.length < 5) logonNames.push(text.slice(0, 300));
   }
   for (const p of pending) labels.push({ label: p.label, after: p.after.slice(0, FOLLOW_CHARS) });
-  return { labels, logonNames };
+  return { labels, logonNames, anchors };
 }
 
 /** Elements of two document-order lists, in document order, each once. */
@@ -154,54 +189,255 @@ const allOf = (doc: Document, [a, b]: readonly [string, string]) =>
   inDocumentOrder(doc.querySelectorAll(a), doc.querySelectorAll(b));
 const ROW_SELECTORS = ['tbody tr', '[role="row"]'] as const;
 const HEADER_SELECTORS = ['thead th', '[role="columnheader"]'] as const;
+/** The record's actions (关闭, 详情, 免登, 续费…): their text never decides anything but what was clicked. */
+const ACTION_SELECTOR = 'a, button, [role="button"], [role="link"], [role="menuitem"]';
+/** An instance ID written inline, `实例ID：61182837` / `Instance ID: 41000003` (the record's second line). */
+const INLINE_ID = /(?:instance\s*id|实例\s*id)\s*[:：]?\s*\d{6,20}(?!\d)/giu;
+const STATUS_TEXT = new RegExp(STATUS_WORDS.flatMap(([, words]) => words).map(escapeRegExp).join('|'), 'iu');
+
+function inlineIds(text: string): number {
+  INLINE_ID.lastIndex = 0;
+  let n = 0;
+  while (n < 2 && INLINE_ID.exec(text)) n++;
+  return n;
+}
 
 /**
  * The column headers of a row's table: the header cells inside the nearest of the table and its
- * three ancestors that has any (Fusion/Next tables keep the header and the body in two <table>s
- * of one wrapper). The page's header cells are looked up once per pass, not once per ancestor.
+ * four ancestors that has any (Fusion/Next tables keep the header and the body in two <table>s
+ * of one wrapper, and a list table's records are <table>s of their own). The page's header cells
+ * are looked up once per pass, not once per ancestor.
  */
 function headersOf(row: Element, pageHeaders: () => Element[]): string[] {
-  let scope: Element | null = row.closest('table');
-  for (let i = 0; scope && i < 4; i++, scope = scope.parentElement) {
+  let scope: Element | null = row.closest('table') ?? row.parentElement;
+  for (let i = 0; scope && i < 5; i++, scope = scope.parentElement) {
     const inside = pageHeaders().filter((th) => th !== scope && scope!.contains(th));
     if (inside.length) return inside.map((th) => squash(th.textContent, 80));
   }
   return [];
 }
 
-function collectRows(doc: Document): RowRecord[] {
+/** A cell's text, and the same without its actions' text. */
+function cellTexts(cell: Element, doc: Document): [string, string] {
+  const text = squash(cell.textContent);
+  if (cell.matches(ACTION_SELECTOR)) return [text, ''];
+  if (!cell.querySelector(ACTION_SELECTOR)) return [text, text];
+  let plain = '';
+  const walker = doc.createTreeWalker(cell, 4 /* NodeFilter.SHOW_TEXT */);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const inAction = node.parentElement?.closest(ACTION_SELECTOR);
+    if (!inAction || !cell.contains(inAction)) plain += ` ${(node as Text).data}`;
+  }
+  return [text, squash(plain)];
+}
+
+/** A line's cells: a table row's `td`s (not its `th`s), or an ARIA row's cells. */
+function cellsOf(line: Element): Element[] {
+  if (line instanceof HTMLTableRowElement) return Array.from(line.cells).filter((c) => c.tagName === 'TD');
+  return Array.from(line.querySelectorAll(':scope > [role="cell"], :scope > [role="gridcell"]'));
+}
+
+/** A table section's own rows (its children: `rows` is not on every section-like element). */
+function rowsOf(section: Element): HTMLTableRowElement[] {
+  return Array.from(section.children).filter((c): c is HTMLTableRowElement => c instanceof HTMLTableRowElement);
+}
+
+/** The number of cells of the widest row of a table section. */
+function widestOf(section: Element, cache: Map<Element, number>): number {
+  let w = cache.get(section);
+  if (w === undefined) {
+    w = 0;
+    for (const r of rowsOf(section)) w = Math.max(w, r.cells.length);
+    cache.set(section, w);
+  }
+  return w;
+}
+
+function isSpanning(row: HTMLTableRowElement, widest: number): boolean {
+  if (row.cells.length < widest) return true;
+  for (const c of row.cells) if (c.colSpan > 1) return true;
+  return false;
+}
+
+/**
+ * Rows → records, each a list of its lines. A `<table role="row">` is one record with all its
+ * rows. In a section of `tr`s, a record starts at a full-width row and takes the spanning rows
+ * after it (the screenshots' second and third lines: the instance ID, the bill link); a Fusion
+ * group-header row (`next-table-group-header`, or a spanning first row) starts a record that
+ * takes the full row after it, and a group footer ends it. Any other ARIA row is a record alone.
+ */
+function groupRows(all: ArrayLike<Element>): Element[][] {
+  const units: Element[][] = [];
+  const recordTables = new Set<Element>();
+  const widths = new Map<Element, number>();
+  interface Group {
+    section: Element;
+    lines: Element[];
+    byHeader: boolean;
+    hasFull: boolean;
+  }
+  let current: Group | null = null;
+  for (let r = 0; r < all.length; r++) {
+    const row = all[r]!;
+    if (row instanceof HTMLTableElement) {
+      recordTables.add(row);
+      units.push(Array.from(row.rows).filter((tr) => tr.parentElement?.tagName !== 'THEAD'));
+      current = null;
+      continue;
+    }
+    if (!(row instanceof HTMLTableRowElement)) {
+      units.push([row]);
+      current = null;
+      continue;
+    }
+    const table = row.closest('table');
+    const section = row.parentElement;
+    if (!section || section.tagName === 'THEAD' || (table && recordTables.has(table))) continue;
+    const cls = row.classList;
+    const spanning = isSpanning(row, widestOf(section, widths));
+    const header = cls.contains('next-table-group-header');
+    const prev = current as Group | null;
+    const joins =
+      !!prev &&
+      prev.section === section &&
+      !header &&
+      (cls.contains('next-table-group-footer') ||
+        (spanning && !(prev.byHeader && prev.hasFull)) ||
+        (!spanning && prev.byHeader && !prev.hasFull));
+    if (prev && joins) {
+      prev.lines.push(row);
+      if (!spanning) prev.hasFull = true;
+    } else {
+      const byHeader = header || (spanning && prev?.section !== section) || (spanning && !!prev?.byHeader);
+      current = { section, lines: [row], byHeader, hasFull: !spanning };
+      units.push(current.lines);
+    }
+  }
+  return units;
+}
+
+/** A plain block (no table): from a text naming Guance up to the smallest element that also holds an instance ID. */
+function blockOf(anchor: Element, body: Element): Element | null {
+  let unit: Element | null = anchor;
+  for (let i = 0; unit && unit !== body && i < 8; i++, unit = unit.parentElement) {
+    const n = inlineIds(unit.textContent ?? '');
+    if (n > 1) return null; // two records' IDs before the name's own: not a record layout we know
+    if (n === 1) break;
+  }
+  if (!unit || unit === body || inlineIds(unit.textContent ?? '') !== 1) return null;
+  // The status may sit on another line than the name and the ID: widen while still one record.
+  for (let i = 0; i < 2 && !STATUS_TEXT.test(unit.textContent ?? ''); i++) {
+    const parent: Element | null = unit.parentElement;
+    if (!parent || parent === body || inlineIds(parent.textContent ?? '') !== 1) break;
+    unit = parent;
+  }
+  return unit;
+}
+
+/** A plain block's texts, one cell each (its actions' texts kept in cells, blank in plain). */
+function blockRecord(block: Element, doc: Document): RowRecord {
+  const cells: string[] = [];
+  const plain: string[] = [];
+  const walker = doc.createTreeWalker(block, 4 /* NodeFilter.SHOW_TEXT */);
+  for (let node = walker.nextNode(); node && cells.length < 80; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || SKIP.has(parent.nodeName)) continue;
+    const text = squash((node as Text).data);
+    if (!text) continue;
+    const action = parent.closest(ACTION_SELECTOR);
+    cells.push(text);
+    plain.push(action && block.contains(action) ? '' : text);
+  }
+  return { cells, plain, lines: [0], headers: [], hrefs: hrefsOf([block]) };
+}
+
+function hrefsOf(lines: readonly Element[]): string[] {
+  const hrefs: string[] = [];
+  for (const line of lines) {
+    for (const a of line.querySelectorAll('a[href]')) {
+      if (hrefs.length >= 5) return hrefs;
+      hrefs.push((a.getAttribute('href') ?? '').slice(0, 300));
+    }
+  }
+  return hrefs;
+}
+
+function lineRecord(lines: readonly Element[], doc: Document, headers: string[]): RowRecord | null {
+  const out: RowRecord = { cells: [], plain: [], lines: [], headers, hrefs: hrefsOf(lines) };
+  for (const line of lines) {
+    const cells = cellsOf(line);
+    if (!cells.length) continue;
+    out.lines.push(out.cells.length);
+    for (const c of cells) {
+      const [text, plain] = cellTexts(c, doc);
+      out.cells.push(text);
+      out.plain.push(plain);
+    }
+  }
+  return out.cells.length ? out : null;
+}
+
+function collectRows(doc: Document, anchors: readonly Element[]): RowRecord[] {
   const rows: RowRecord[] = [];
   const headerCache = new Map<Element, string[]>();
   let headerCells: Element[] | undefined;
   const pageHeaders = () => (headerCells ??= Array.from(allOf(doc, HEADER_SELECTORS)));
-  const all = allOf(doc, ROW_SELECTORS);
-  if (!all.length) return rows;
-  // Rows holding a link to Guance's product page: from the few links up, not a query per row.
+  // Records holding a link to Guance's product page: from the few links up, not a query per row.
   const linked = new Set<Element>();
-  for (const a of doc.querySelectorAll(`a[href*="${GUANCE_PRODUCT_CODE}"]`)) {
+  const links = doc.querySelectorAll(`a[href*="${GUANCE_PRODUCT_CODE}"]`);
+  for (const a of links) {
     for (let e = a.parentElement; e && !linked.has(e); e = e.parentElement) linked.add(e);
   }
-  for (let r = 0; r < all.length; r++) {
-    const row = all[r]!;
+  const all = allOf(doc, ROW_SELECTORS);
+  for (const lines of all.length ? groupRows(all) : []) {
     if (rows.length >= MAX_ROWS) break;
-    // Cheap sieve: only rows that could be Guance's are recorded in full (decide.ts has the final word).
-    if (!linked.has(row) && !GUANCE_TEXT.test(row.textContent ?? '')) continue;
-    const cells =
-      row instanceof HTMLTableRowElement
-        ? Array.from(row.cells).filter((c) => c.tagName === 'TD')
-        : Array.from(row.querySelectorAll(':scope > [role="cell"], :scope > [role="gridcell"]'));
-    if (cells.length === 0) continue;
-    const key = row.closest('table') ?? row.parentElement ?? row;
+    // Cheap sieve: only records that could be Guance's are recorded in full (decide.ts has the final word).
+    if (!lines.some((l) => linked.has(l) || GUANCE_TEXT.test(l.textContent ?? ''))) continue;
+    const first = lines[0];
+    if (!first) continue;
+    const key = first.closest('table') ?? first.parentElement ?? first;
     let headers = headerCache.get(key);
-    if (!headers) headerCache.set(key, (headers = headersOf(row, pageHeaders)));
-    const hrefs: string[] = [];
-    for (const a of row.querySelectorAll('a[href]')) {
-      if (hrefs.length >= 5) break;
-      hrefs.push((a.getAttribute('href') ?? '').slice(0, 300));
-    }
-    rows.push({ cells: Array.from(cells, (c) => squash(c.textContent)), headers, hrefs });
+    if (!headers) headerCache.set(key, (headers = headersOf(first, pageHeaders)));
+    const record = lineRecord(lines, doc, headers);
+    if (record) rows.push(record);
   }
+  // Lists made of plain blocks: from each text naming Guance (or link to it) outside any table row.
+  const body = doc.body;
+  if (!body) return rows;
+  const blocks = new Set<Element>();
+  for (const anchor of [...anchors, ...links]) {
+    if (rows.length + blocks.size >= MAX_ROWS) break;
+    if (anchor.closest('tr, [role="row"]')) continue;
+    const block = blockOf(anchor, body);
+    if (block && ![...blocks].some((b) => b.contains(block) || block.contains(b))) blocks.add(block);
+  }
+  for (const block of blocks) rows.push(blockRecord(block, doc));
   return rows;
+}
+
+/**
+ * The record that holds `el` (a clicked *Login Directly* link), read the same way a pass reads
+ * it; null when `el` is in no record.
+ */
+export function recordAt(el: Element, doc: Document): RowRecord | null {
+  const pageHeaders = (() => {
+    let cells: Element[] | undefined;
+    return () => (cells ??= Array.from(allOf(doc, HEADER_SELECTORS)));
+  })();
+  const recordTable = el.closest('table[role="row"]');
+  const tr = el.closest('tr');
+  if (recordTable || tr?.parentElement) {
+    const lines = recordTable
+      ? groupRows([recordTable])[0]
+      : groupRows(rowsOf(tr!.parentElement!)).find((u) => u.includes(tr!));
+    if (lines?.[0]) return lineRecord(lines, doc, headersOf(lines[0], pageHeaders));
+  }
+  const ariaRow = el.closest('[role="row"]');
+  if (ariaRow) return lineRecord([ariaRow], doc, headersOf(ariaRow, pageHeaders));
+  const body = doc.body;
+  if (!body) return null;
+  const block = blockOf(el, body);
+  return block ? blockRecord(block, doc) : null;
 }
 
 export interface CollectInput {
@@ -210,17 +446,24 @@ export interface CollectInput {
   globals: PageGlobals | null;
   /** document.cookie as the content script sees it (HttpOnly cookies are simply absent). */
   cookie: string;
+  /** Labels read from parts of the page that were removed since (the avatar dropdown). */
+  remembered?: readonly LabelRecord[];
+  /** Read the page's text (labels, logon names); false when the globals already answer. Default true. */
+  texts?: boolean;
 }
 
 export function collectPage(doc: Document, input: CollectInput): PageRecords {
   const root = doc.body ?? doc.documentElement;
-  const texts = root ? collectTexts(root, doc) : { labels: [], logonNames: [] };
+  const list = input.pageKind === 'purchased-services';
+  const texts = root && input.texts !== false ? collectTexts(root, doc, list) : { labels: [], logonNames: [], anchors: [] };
+  const labels = input.remembered?.length ? [...texts.labels, ...input.remembered].slice(0, MAX_LABELS) : texts.labels;
   return {
     url: input.url,
     pageKind: input.pageKind,
     globals: input.globals,
-    ...texts,
+    labels,
+    logonNames: texts.logonNames,
     cookies: { aliyunidPk: cookieValue(input.cookie, ACCOUNT_COOKIE), currentPk: cookieValue(input.cookie, CURRENT_PK_COOKIE) },
-    rows: input.pageKind === 'purchased-services' ? collectRows(doc) : [],
+    rows: list ? collectRows(doc, texts.anchors) : [],
   };
 }

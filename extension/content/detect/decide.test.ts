@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { AccountDetection, InstanceDetection } from '../../../shared/detections';
 import { decideAccount, decideInstances, statusOf } from './decide';
+import { collectPage } from './collect';
 import { loadFixture } from './fixtures.testing';
 
 const NOW = 1_700_000_000_000;
@@ -152,5 +153,130 @@ describe('Guance instances on Purchased Services', () => {
     ['审核中', 'unknown'],
   ])('status %s → %s', (text, status) => {
     expect(statusOf(text)).toBe(status);
+  });
+});
+
+describe('records read as visual units (fixtures built from the real consoles)', () => {
+  const INTL = 'https://market.console.alibabacloud.com/bizlist';
+  const read = (name: string, url = LIST) => {
+    const list = decideInstances(loadFixture(name, url).records(), NOW);
+    for (const i of list) InstanceDetection.parse(i);
+    return Object.fromEntries(list.map((i) => [i.instanceId, i.status]));
+  };
+
+  test.each([
+    ['purchased-services-lines-zh.html', LIST, { '61182837': 'active', '61180001': 'closed', '61190002': 'opening' }],
+    ['purchased-services-lines-en.html', INTL, { '71182837': 'active', '71180001': 'closed', '71190002': 'opening' }],
+  ])('several <tr>s per record, status on the first line, ID on the second: %s', (name, url, want) => {
+    expect(read(name, url)).toEqual(want);
+  });
+
+  test.each([
+    ['purchased-services-filter-zh.html', { '61182837': 'active', '61180001': 'expired' }],
+    ['purchased-services-filter-en.html', { '71182837': 'active', '71180001': 'expired' }],
+  ])('a status header with its filter (状态(全部状态) / Status (All)) still names the column: %s', (name, want) => {
+    expect(read(name)).toEqual(want);
+  });
+
+  test.each([
+    ['purchased-services-record-tables-zh.html', { '61182837': 'active', '61180001': 'closed' }],
+    ['purchased-services-record-tables-en.html', { '71182837': 'active', '71180001': 'closed' }],
+  ])('each record its own <table role="row"> with a group-header row: %s', (name, want) => {
+    expect(read(name)).toEqual(want);
+  });
+
+  test.each([
+    ['purchased-services-blocks-zh.html', { '2895900': 'active', '2801234': 'closed' }],
+    ['purchased-services-blocks-en.html', { '71182837': 'active', '71180001': 'closed', '71190002': 'opening' }],
+  ])('plain <div> blocks, no table: %s', (name, want) => {
+    expect(read(name)).toEqual(want);
+  });
+
+  test('the close action (关闭) of an open instance never reads as its status', () => {
+    const f = loadFixture('purchased-services-lines-zh.html', LIST);
+    const open = decideInstances(f.records(), NOW).find((i) => i.instanceId === '61182837');
+    expect(open).toMatchObject({ status: 'active', statusText: '已开通', productName: expect.stringContaining('观测云') });
+    // Even with its status cell emptied, the actions do not make it closed.
+    f.doc.querySelector('#rows td:nth-child(3)')!.textContent = '';
+    expect(decideInstances(f.records(), NOW).find((i) => i.instanceId === '61182837')?.status).toBe('unknown');
+  });
+
+  test('the next page replacing the rows in place is read on the next pass', () => {
+    for (const [name, before, after] of [
+      ['purchased-services-paging-zh.html', { '61182837': 'active' }, { '61170005': 'expired', '61170006': 'active' }],
+      ['purchased-services-paging-en.html', { '71182837': 'active' }, { '71170005': 'expired' }],
+    ] as const) {
+      const f = loadFixture(name, LIST);
+      const ids = () => Object.fromEntries(decideInstances(f.records(), NOW).map((i) => [i.instanceId, i.status]));
+      expect(ids()).toEqual(before);
+      // What paging.js does on "next": the same <tr>s get the next page's cells.
+      const trs = f.doc.querySelectorAll('#rows tr');
+      (f.doc.getElementById('page-2') as HTMLTemplateElement).content.querySelectorAll('tr').forEach((tr, i) => {
+        if (trs[i]) trs[i]!.innerHTML = tr.innerHTML;
+        else f.doc.getElementById('rows')!.append(tr.cloneNode(true));
+      });
+      expect(ids()).toEqual(after);
+    }
+  });
+
+  test.each([
+    ['开通中', 'opening'],
+    ['Opening', 'opening'],
+    ['已开通', 'active'],
+    ['Activated', 'active'],
+    ['已关闭', 'closed'],
+    ['关闭', 'unknown'],
+    ['Close', 'unknown'],
+    ['释放', 'unknown'],
+  ])('status %s → %s (an action is not a status)', (text, status) => {
+    expect(statusOf(text)).toBe(status);
+  });
+});
+
+describe('identity kinds and untrusted sources', () => {
+  test.each([
+    ['ecs-console-role-zh.html', '1555555555555555', '300123456789012345'],
+    ['ecs-console-role-en.html', '5123456789012345', '300999888777666555'],
+  ])('a role session (isRoleAccount) is its own kind, not a RAM user: %s', (name, main, current) => {
+    expect(account(name, 'https://ecs.console.aliyun.com/')).toMatchObject({
+      accountId: main,
+      identity: 'role',
+      currentId: current,
+      method: 'page-global',
+    });
+  });
+
+  test('a RAM logon name with the account alias, next to a stale cookie of another account: the cookie is not believed', () => {
+    expect(account('console-ram-alias-zh.html')).toBeNull();
+  });
+
+  test('alias logon name, stale cookie, and the menu\'s Account ID: the label, as a RAM user', () => {
+    expect(account('console-ram-alias-en.html')).toMatchObject({
+      accountId: '1876543210987654',
+      identity: 'ram-user',
+      method: 'page-label',
+    });
+  });
+
+  test('a cookie that names the same account as the RAM logon name is still used', () => {
+    const r = loadFixture('console-logon-only.html', HOME).records({ cookie: 'login_aliyunid_pk=1876543210987654' });
+    r.logonNames = [];
+    expect(decideAccount(r, NOW)).toMatchObject({ accountId: '1876543210987654', method: 'cookie' });
+  });
+
+  test('page globals, once present, are the only source: a label and a cookie of another account change nothing', () => {
+    const r = loadFixture('console-main-en.html', HOME).records({ cookie: 'login_aliyunid_pk=1111222233334444' });
+    r.labels.unshift({ label: 'accountid', after: '1111222233334444' });
+    expect(decideAccount(r, NOW)).toMatchObject({ accountId: '1234567890123456', identity: 'main', method: 'page-global' });
+  });
+
+  test('a label remembered from the avatar dropdown after it closed is read like one on the page', () => {
+    const f = loadFixture('console-avatar-hover-zh.html', HOME);
+    expect(decideAccount(f.records(), NOW)).toBeNull();
+    const r = collectPage(f.doc, {
+      url: HOME, pageKind: 'console', globals: null, cookie: '',
+      remembered: [{ label: '账号id', after: '1234567890123456' }],
+    });
+    expect(decideAccount(r, NOW)).toMatchObject({ accountId: '1234567890123456', method: 'page-label' });
   });
 });

@@ -9,7 +9,7 @@ describe('readPageGlobals', () => {
     });
     expect(g).toEqual({
       console: { mainAccountPk: '1234567890123456', currentPk: '1234567890123456', accountType: 'main' },
-      ecs: { masterPk: '1234567890123456', currentPk: '2234567890123456', isChildAccount: true },
+      ecs: { masterPk: '1234567890123456', currentPk: '2234567890123456', isChildAccount: true, isRoleAccount: null },
     });
   });
 
@@ -38,4 +38,20 @@ describe('readPageGlobals', () => {
     const bad = { type: GLOBALS_MESSAGE, globals: { console: { mainAccountPk: 'abc', currentPk: null, accountType: null }, ecs: null } };
     expect(GlobalsMessage.safeParse(bad).success).toBe(false);
   });
+
+  test('the hand-written check: extra keys dropped, wrong flags, long types and arrays refused', () => {
+    const ecs = { masterPk: '1234567890123456', currentPk: null, isChildAccount: false, isRoleAccount: true };
+    const ok = GlobalsMessage.safeParse({ type: GLOBALS_MESSAGE, globals: { console: null, ecs: { ...ecs, extra: 'x' } }, more: 1 });
+    expect(ok).toEqual({ success: true, data: { type: GLOBALS_MESSAGE, globals: { console: null, ecs } } });
+    for (const globals of [
+      { console: null, ecs: { ...ecs, isRoleAccount: 'true' } },
+      { console: { mainAccountPk: null, currentPk: null, accountType: 'x'.repeat(17) }, ecs: null },
+      { console: [], ecs: null },
+      { console: null },
+    ]) {
+      expect(GlobalsMessage.safeParse({ type: GLOBALS_MESSAGE, globals }).success).toBe(false);
+    }
+    expect(() => GlobalsMessage.parse(null)).toThrow();
+  });
 });
+

@@ -36,6 +36,14 @@ export const INSTANCE_ID_LABELS = [
   '实例 ID/名称',
 ].map(normalise);
 
+/**
+ * A column header as compared: normalised, without the filter a header may carry in its text
+ * (`状态(全部状态)▾`, `Status (All)`, `商品类型（全部）`): the header of a filterable column.
+ */
+export function normaliseHeader(text: string): string {
+  return normalise(text.replace(/[▾▼⌄]+/g, '')).replace(/[(（][^()（）]*[)）]$/, '');
+}
+
 /** Column headers of the status on the Purchased Services list. */
 export const STATUS_LABELS = ['Status', 'State', 'Instance Status', '状态', '实例状态'].map(normalise);
 
@@ -48,12 +56,23 @@ export const PRODUCT_LABELS = ['Product', 'Product Name', 'Service', 'Name', '�
 export const GUANCE_NAMES = ['guance', '观测云'];
 export const GUANCE_PRODUCT_CODE = 'cmgj00053362';
 
-/** Status words as the list shows them, by the status we record. Order matters: first match wins. */
-export const STATUS_WORDS: ReadonlyArray<readonly ['closed' | 'expired' | 'active', readonly string[]]> = [
-  ['closed', ['inactive', 'closed', 'released', 'unsubscribed', 'terminated', 'stopped', '已关闭', '已释放', '已退订', '已停止', '已停用', '关闭', '释放']],
+/**
+ * Status words as the list shows them, by the status we record. Order matters: first match wins.
+ * Only states, never verbs: 关闭 / Close and 释放 / Release are the actions on an open instance
+ * (the marketplace's APP states are OPENING 开通中, OPENED 已开通, EXPIRED 已过期, CLOSED 已释放).
+ */
+export const STATUS_WORDS: ReadonlyArray<readonly ['closed' | 'expired' | 'opening' | 'active', readonly string[]]> = [
+  ['closed', ['inactive', 'closed', 'released', 'unsubscribed', 'terminated', 'stopped', '已关闭', '已释放', '已退订', '已停止', '已停用']],
   ['expired', ['expired', 'frozen', 'suspended', 'overdue', '已过期', '已到期', '过期', '已冻结', '冻结', '欠费']],
-  ['active', ['active', 'normal', 'running', 'in use', 'in service', 'activated', '正常', '运行中', '使用中', '服务中', '已开通', '生效中']],
+  ['opening', ['opening', 'activating', 'provisioning', 'pending activation', '开通中', '创建中', '待开通']],
+  ['active', ['active', 'normal', 'running', 'in use', 'in service', 'activated', 'opened', '正常', '运行中', '使用中', '服务中', '已开通', '生效中']],
 ] as const;
+
+/**
+ * The *Login Directly* (免登) action of a Purchased Services record: the buyer clicking it on a
+ * Guance record is the strongest sign of which instance they mean. Compared after normalise().
+ */
+export const LOGIN_DIRECTLY_LABELS = ['免登', '免登录', 'Login Directly', 'Log In Directly', 'Log on Directly', 'Direct Login'].map(normalise);
 
 /** Form labels the fill feature looks for, by which value goes in. Instance first: "Product Instance ID" is not an account. */
 export const FIELD_LABELS = {
@@ -63,6 +82,12 @@ export const FIELD_LABELS = {
 
 /** `user@<UID>.onaliyun.com`: a RAM user's logon name; the UID is the main account's. */
 export const RAM_LOGON_NAME = /[A-Za-z0-9._-]+@(\d{16})\.onaliyun\.com/;
+
+/**
+ * Any RAM logon name, `user@<AccountAlias>.onaliyun.com`: the default domain carries the account
+ * alias, which is the UID only until the owner sets an alias. Still proof of a RAM user.
+ */
+export const RAM_LOGON_ANY = /[A-Za-z0-9._-]+@([A-Za-z0-9][A-Za-z0-9-]{0,62})\.onaliyun\.com/i;
 
 /** A standalone 16-digit number (an account ID), not part of a longer one. */
 export const SIXTEEN_DIGITS = /(?<!\d)(\d{16})(?!\d)/;

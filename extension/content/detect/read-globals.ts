@@ -2,9 +2,8 @@
 // main-world bundle); the result is re-validated by globals.ts where it arrives.
 import type { PageGlobals } from './globals';
 
-/** The window.postMessage envelope between the main-world script and the content script. */
+/** The event (and its JSON detail's type) the main-world script raises on its own script element. */
 export const GLOBALS_MESSAGE = 'guance-activator:page-globals';
-export const GLOBALS_REQUEST = 'guance-activator:page-globals?';
 
 /** A PK as a string of digits; numbers only when exact (a 16-digit number can exceed 2^53). */
 function pk(v: unknown): string | null {
@@ -29,7 +28,8 @@ export function readPageGlobals(win: unknown): PageGlobals {
   const c = field(win, 'ALIYUN_CONSOLE_CONFIG');
   const e = field(win, 'ALIYUN_ECS_CONSOLE_CONFIG');
   const type = field(c, 'ACCOUNT_TYPE');
-  const child = field(e, 'isChildAccount');
+  // Console config values are strings, 'true' / 'false' included.
+  const flag = (v: unknown) => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : null);
   return {
     console:
       c && typeof c === 'object'
@@ -44,7 +44,8 @@ export function readPageGlobals(win: unknown): PageGlobals {
         ? {
             masterPk: pk(field(e, 'MASTER_PK')),
             currentPk: pk(field(e, 'CURRENT_PK')),
-            isChildAccount: typeof child === 'boolean' ? child : child === 'true' ? true : child === 'false' ? false : null,
+            isChildAccount: flag(field(e, 'isChildAccount')),
+            isRoleAccount: flag(field(e, 'isRoleAccount')),
           }
         : null,
   };

@@ -2,6 +2,9 @@
 // fill in what was detected. Never fills on its own, never touches a field that has a value or
 // that the user typed in. The offer is built with DOM APIs in a shadow root outside the page's
 // own tree, so a page framework's DOM is left alone; page text never becomes HTML.
+// The page may be hostile: the root is closed (page script gets no handle on the buttons), the
+// values live in this script's memory, not in attributes, and only the user's own click (a
+// trusted event; Enter or Space on the focused button is one too) fills anything.
 import { browser } from 'wxt/browser';
 import type { DetectionSnapshot } from '../../../shared/detections';
 import { send } from '../../lib/messaging';
@@ -15,17 +18,52 @@ export function offerValues(snapshot: DetectionSnapshot, kind: FieldKind): strin
   if (kind === 'accountId') return snapshot.account ? [snapshot.account.accountId] : [];
   return [...snapshot.instances]
     .filter((i) => i.status === 'active' || i.status === 'unknown')
-    .sort((a, b) => Number(b.status === 'active') - Number(a.status === 'active') || b.at - a.at)
+    .sort(
+      (a, b) =>
+        (b.loginDirectlyAt ?? 0) - (a.loginDirectlyAt ?? 0) ||
+        Number(b.status === 'active') - Number(a.status === 'active') ||
+        b.at - a.at,
+    )
     .slice(0, 3)
     .map((i) => i.instanceId);
+}
+
+let valueSeq = 0;
+
+/**
+ * "Fill 1234…": the value is drawn by CSS generated content, not held as text, because the
+ * browser's find (window.find) looks into closed shadow roots too and would let a page guess an
+ * ID digit by digit. Screen readers and the accessibility tree still read it. Returns the rule.
+ */
+function labelButton(b: HTMLButtonElement, value: string): string {
+  const marker = '\u0001';
+  const [before = '', after = ''] = (browser.i18n.getMessage('fill_offer', [marker]) || `Fill ${marker}`).split(marker);
+  const v = document.createElement('span');
+  b.append(before, v, after);
+  // IDs are digits (the background validated them); anything else is shown as plain text.
+  if (!/^\d{1,32}$/.test(value)) {
+    v.textContent = value;
+    return '';
+  }
+  v.className = `v${++valueSeq}`;
+  return `.${v.className}::after { content: "${value}"; }`;
 }
 
 interface Offer {
   box: HTMLDivElement;
   field: FillableElement;
+  /** What the box offers, to tell whether a pass changed it (kept here, never in the DOM). */
+  key: string;
+  buttons: { button: HTMLButtonElement; kind: FieldKind; value: string }[];
 }
 
-export function createFillOffers(env: Pick<ContentEnv, 'signal'>) {
+export interface FillOffersOptions {
+  /** Whether an event is the user's own; tests stand in for the browser here. */
+  isTrusted?: (e: Event) => boolean;
+}
+
+export function createFillOffers(env: Pick<ContentEnv, 'signal'>, opts: FillOffersOptions = {}) {
+  const isTrusted = opts.isTrusted ?? ((e: Event) => e.isTrusted);
   const typed = new WeakSet<Element>();
   const offers = new Map<FillableElement, Offer>();
   let host: HTMLElement | null = null;
@@ -57,7 +95,7 @@ export function createFillOffers(env: Pick<ContentEnv, 'signal'>) {
     if (shadow && host?.isConnected) return shadow;
     host = document.createElement(OFFER_HOST_TAG);
     host.style.cssText = 'all: initial; position: absolute; top: 0; left: 0; z-index: 2147483647;';
-    shadow = host.attachShadow({ mode: 'open' });
+    shadow = host.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = `
       .offer { position: absolute; display: flex; gap: 4px; font: 12px/1.4 system-ui, sans-serif; }
@@ -84,28 +122,32 @@ export function createFillOffers(env: Pick<ContentEnv, 'signal'>) {
   function offer(field: FillableElement, kind: FieldKind, values: string[]) {
     const key = `${kind}:${values.join(',')}`;
     const existing = offers.get(field);
-    if (existing?.box.dataset.key === key) return place(existing);
+    if (existing?.key === key) return place(existing);
     if (existing) remove(field);
     const box = document.createElement('div');
     box.className = 'offer';
-    box.dataset.key = key;
+    const buttons: Offer['buttons'] = [];
+    const rules: string[] = [];
     for (const value of values) {
       const b = document.createElement('button');
       b.type = 'button';
-      b.dataset.guanceFill = kind;
-      b.dataset.value = value;
-      b.textContent = browser.i18n.getMessage('fill_offer', [value]) || `Fill ${value}`;
+      buttons.push({ button: b, kind, value });
+      rules.push(labelButton(b, value));
       b.title = browser.i18n.getMessage(kind === 'accountId' ? 'fill_offer_account_title' : 'fill_offer_instance_title');
       // mousedown would move the focus out of the field before the click: keep it where it is.
       b.addEventListener('mousedown', (e) => e.preventDefault());
-      b.addEventListener('click', () => {
+      b.addEventListener('click', (e) => {
+        if (!isTrusted(e)) return;
         // Re-checked at click time: the user may have typed since the offer appeared.
         if (field.value === '' && !typed.has(field)) setFieldValue(field, value);
         remove(field);
       });
       box.append(b);
     }
-    const o = { box, field };
+    const style = document.createElement('style');
+    style.textContent = rules.join('\n');
+    box.append(style);
+    const o: Offer = { box, field, key, buttons };
     offers.set(field, o);
     root().append(box);
     place(o);

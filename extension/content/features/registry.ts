@@ -1,8 +1,10 @@
 // Every content-script behaviour, one file each, listed here. The content entrypoints run these lists.
 import { fillIdFields } from './fill-id-fields';
+import { loginDirectlyClick } from './login-directly-click';
 import { pageGlobals } from './page-globals';
 import { readAccountId } from './read-account-id';
 import { readInstances } from './read-instances';
+import { rememberDropdown } from './remember-dropdown';
 import type { ContentFeature } from './types';
 import { watchSpaNavigation } from './watch-spa-navigation';
 
@@ -10,8 +12,10 @@ import { watchSpaNavigation } from './watch-spa-navigation';
 export const ALIYUN_FEATURES: readonly ContentFeature[] = [
   pageGlobals,
   watchSpaNavigation,
+  rememberDropdown,
   readAccountId,
   readInstances,
+  loginDirectlyClick,
   fillIdFields,
 ];
 

@@ -2,7 +2,7 @@
 // registry.ts lists them and the entrypoints run the list through runContentFeatures().
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { AccountDetection, InstanceDetection, PageKind } from '../../../shared/detections';
-import type { PageRecords } from '../detect/collect';
+import type { LabelRecord, PageRecords } from '../detect/collect';
 import type { PageGlobals } from '../detect/globals';
 
 export interface ScanResult {
@@ -18,6 +18,12 @@ export interface ContentEnv {
   /** Ask for a scan soon; calls within the debounce window collapse into one. */
   requestScan(): void;
   setGlobals(globals: PageGlobals): void;
+  /** The next pass waits for this (at most GLOBALS_WAIT_MS): the page globals on their way. */
+  waitFor(pending: Promise<unknown>): void;
+  /** Labels read from a part of the page that is gone now (the avatar dropdown): kept for this page. */
+  remember(labels: readonly LabelRecord[]): void;
+  /** The buyer clicked *Login Directly* on this instance's record: reported, and offered first. */
+  chooseInstance(instance: InstanceDetection & { loginDirectlyAt: number }): void;
 }
 
 export interface ContentFeature {
@@ -28,6 +34,8 @@ export interface ContentFeature {
   start?(env: ContentEnv): void;
   /** Reads detections from one pass's records (pure: the decide functions). */
   read?(records: PageRecords, now: number): ScanResult;
+  /** Runs at the start of every pass, before the page is read (re-arming an observer). */
+  beforeScan?(env: ContentEnv): void;
   /** Runs after every pass (the fill offer). */
   afterScan?(env: ContentEnv): void | Promise<void>;
 }

@@ -32,3 +32,11 @@ describe('detected instances on step 1', () => {
     expect(line).not.toContain('$');
   });
 });
+
+describe('Login Directly on step 1', () => {
+  test('the instance the buyer clicked Login Directly on comes first and is preselected, unless it is not usable', () => {
+    const list = [inst('1', 'active', 9), { ...inst('2', 'active', 1), loginDirectlyAt: 3 }, { ...inst('3', 'closed', 1), loginDirectlyAt: 8 }, inst('4', 'opening', 9)];
+    expect(orderInstances(list)).toEqual(['2', '1', '4', '3']);
+    expect(preferredInstance(list)).toBe('2');
+  });
+});

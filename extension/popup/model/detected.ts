@@ -3,12 +3,18 @@
 import type { DetectionSource, InstanceDetection } from '../../../shared/detections';
 import type { Translate } from '../../lib/i18n';
 
-const RANK: Record<InstanceDetection['status'], number> = { active: 0, unknown: 1, expired: 2, closed: 3 };
+const RANK: Record<InstanceDetection['status'], number> = { active: 0, unknown: 1, opening: 2, expired: 3, closed: 4 };
 
-/** Active first, then of unknown status, newest first within each; closed and expired last. */
+/** The buyer's Login Directly click on a usable instance outranks everything else; the latest click first. */
+const clickedAt = (i: InstanceDetection) => (i.status === 'active' || i.status === 'unknown' ? (i.loginDirectlyAt ?? 0) : 0);
+
+/**
+ * Clicked with Login Directly first, then active, then of unknown status, newest first within
+ * each; opening, expired and closed last.
+ */
 export function orderInstances(instances: readonly InstanceDetection[]): string[] {
   return [...instances]
-    .sort((a, b) => RANK[a.status] - RANK[b.status] || b.at - a.at)
+    .sort((a, b) => clickedAt(b) - clickedAt(a) || RANK[a.status] - RANK[b.status] || b.at - a.at)
     .map((i) => i.instanceId)
     .filter((id, i, all) => all.indexOf(id) === i);
 }

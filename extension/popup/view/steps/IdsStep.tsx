@@ -61,6 +61,11 @@ export function IdsStep({ p, lang, snapshot }: { p: StepProps; lang: string; sna
       }
       intro={<p>{t('wizard_ids_intro')}</p>}
     >
+      {account && account.identity !== 'unknown' ? (
+        <p class="identity" data-identity={account.identity}>
+          {t(`detect_identity_${account.identity.replace('-', '_')}`)}
+        </p>
+      ) : null}
       {account && (account.identity === 'ram-user' || account.identity === 'role') ? (
         <p class="notice" role="note">
           {t(account.identity === 'role' ? 'detect_role_notice' : 'detect_ram_notice')}
@@ -91,6 +96,7 @@ export function IdsStep({ p, lang, snapshot }: { p: StepProps; lang: string; sna
                 />
                 {id}
                 {d ? <small> · {d.productName} · {t(`detect_status_${d.status}`)}</small> : null}
+                {d?.loginDirectlyAt ? <small class="chosen"> · {t('detect_chosen')}</small> : null}
               </label>
             );
           })}
