@@ -8,6 +8,7 @@ import { ApiError, errorResponse, tooManyRequests } from './lib/errors';
 import type { Mailer } from './mail/mailer';
 import { MailOutbox, type DeliveryPolicy } from './mail/outbox';
 import { marketplaceRoutes } from './marketplace/route';
+import { operatorConsole } from './operator';
 import { activationRoutes } from './routes/activations';
 import { metaRoutes } from './routes/meta';
 import { openApiRoutes } from './openapi/routes';
@@ -72,6 +73,10 @@ export interface AppDeps {
   alibabaSignIn?: { issuer: string; clientId: string; clientSecret: string; extraRedirectUris?: string[]; fetch?: typeof fetch };
   /** The built web wizard (WEB_WIZARD_DIR, web/bundle.ts); without it the API serves its own pages. */
   web?: WebBundle;
+  /** OPERATOR_EMAILS: who may sign in to the operator console (synced at start when given). */
+  operatorEmails?: string[];
+  /** Operator console sessions end after this long without a request (default 30 minutes). */
+  operatorIdleMs?: number;
 }
 
 /** Where launchWebAuthFlow sends the extension back (`browser.identity.getRedirectURL('alibaba-sign-in')`). */
@@ -135,6 +140,11 @@ export function createApi(deps: AppDeps) {
     .route('/sessions', sessionRoutes(sessions, loginLimit))
     .route('/', openApiRoutes(publicUrl));
 
+  const operator = operatorConsole({
+    repos, lifecycle, marketplace, outbox, links, limiter, now, log, publicUrl, operatorEmails: deps.operatorEmails,
+    idleMs: deps.operatorIdleMs, codeSecret: createHmac('sha256', codeSecret).update('operator-sign-in').digest('hex'),
+  });
+
   const guards = httpGuards({
     allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog,
     clientAddress: (c) => clientAddress(c, deps.trustProxy ?? 0),
@@ -144,7 +154,8 @@ export function createApi(deps: AppDeps) {
     .route('/api/v1', api)
     .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey, auditOf, deps.web))
     .route('/activate', landingRoutes({ repos, activations, apiOrigin: new URL(publicUrl).origin, now, web: deps.web }))
-    .route('/activate', signInPages(signIn, auditOf, publicUrl));
+    .route('/activate', signInPages(signIn, auditOf, publicUrl))
+    .route('/operator', operator.app);
 
   // Route patterns, to tell "no such path" (404) from "no such method on this path" (405).
   const patterns = app.routes
@@ -184,6 +195,7 @@ export function createApi(deps: AppDeps) {
     freeLogin.forgetOldTokens();
     repos.signIns.forgetBefore(now() - SIGN_IN_TTL_MS);
     repos.outbox.expireSecrets(now());
+    operator.sweep();
   };
   return { app, maintenance, outbox, sweep: () => lifecycle.sweep(), links };
 }

@@ -42,6 +42,15 @@ const EnvSchema = z.object({
   HTTP_MAX_CONNECTIONS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1')
     .max(1_000_000).default(4096),
   SHUTDOWN_GRACE_MS: Ms(0, 10_000),
+  OPERATOR_EMAILS: z.string().default('').transform((s, ctx) => {
+    const list = [...new Set(s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))];
+    for (const e of list) {
+      if (!/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(e) || e.length > 254) ctx.addIssue({ code: 'custom', message: `"${e}" is not an email address` });
+    }
+    return list;
+  }),
+  OPERATOR_IDLE_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1 to 720')
+    .max(720, 'must be 1 to 720').default(30),
   ALLOWED_ORIGINS: z.string().default('').transform((s, ctx) => {
     const list = s.split(',').map((x) => x.trim()).filter(Boolean);
     for (const o of list) {
@@ -87,6 +96,10 @@ export interface Config {
   HTTP_MAX_CONNECTIONS: number;
   /** On SIGTERM/SIGINT, how long in-flight requests may take before their connections are cut. */
   SHUTDOWN_GRACE_MS: number;
+  /** Who may sign in to the operator console (besides those added with `npm run operators`). */
+  OPERATOR_EMAILS: string[];
+  /** Operator console sessions end after this many minutes without a request. */
+  OPERATOR_IDLE_MINUTES: number;
 }
 
 export class ConfigError extends Error {

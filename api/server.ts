@@ -78,6 +78,7 @@ const { app, maintenance, outbox } = createApi({
     ? { issuer: config.ALIYUN_OIDC_ISSUER, clientId: config.ALIYUN_OAUTH_CLIENT_ID, clientSecret: config.ALIYUN_OAUTH_CLIENT_SECRET,
       extraRedirectUris: config.ALIYUN_OAUTH_REDIRECT_URIS }
     : undefined,
+  operatorEmails: config.OPERATOR_EMAILS, operatorIdleMs: config.OPERATOR_IDLE_MINUTES * 60_000,
   accessLog,
 });
 outbox.start();

@@ -29,18 +29,20 @@ describe('database', () => {
     expect(() => openDatabase(file)).toThrow(/schema version 999.*only knows up to \d+/);
   });
 
-  it('applies migrations in order; a number is never used twice', () => {
+  it('applies migrations in order and numbered without gaps', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ga-mig-'));
     writeFileSync(join(dir, '001_a.sql'), 'CREATE TABLE a (x INTEGER);');
     writeFileSync(join(dir, '002_b.sql'), 'ALTER TABLE a ADD COLUMN y INTEGER;');
     const db = openDatabase(':memory:', loadMigrations(dir));
     expect(db.pragma('user_version', { simple: true })).toBe(2);
     expect(db.prepare('SELECT name FROM pragma_table_info(\'a\')').pluck().all()).toEqual(['x', 'y']);
-    writeFileSync(join(dir, '004_d.sql'), 'CREATE TABLE d (z INTEGER);');
+    writeFileSync(join(dir, '004_d.sql'), 'SELECT 1;');
+    expect(() => loadMigrations(dir)).toThrow(/expected version 3/);
+    writeFileSync(join(dir, '003_c.sql'), 'CREATE TABLE c (z INTEGER);');
     const later = openDatabase(':memory:', loadMigrations(dir));
     expect(later.pragma('user_version', { simple: true })).toBe(4);
     writeFileSync(join(dir, '004_e.sql'), 'SELECT 1;');
-    expect(() => loadMigrations(dir)).toThrow(/repeats version 4/);
+    expect(() => loadMigrations(dir)).toThrow(/expected version 5, found 004_e/);
   });
 
   it('a failing migration leaves the database at the previous version', () => {

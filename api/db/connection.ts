@@ -15,10 +15,7 @@ export interface Migration {
   sql: string;
 }
 
-/**
- * The numbered plain-SQL files `NNN_name.sql`, in order. Numbers are unique and increasing; one may
- * be skipped (a number reserved by a branch not merged yet), and `user_version` is the highest.
- */
+/** The numbered plain-SQL files `NNN_name.sql`, in order; numbers must run 1, 2, 3… without gaps. */
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   const list = readdirSync(dir)
     .map((f) => /^(\d{3})_([\w-]+)\.sql$/.exec(f))
@@ -26,8 +23,7 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .map((m) => ({ version: Number(m[1]), name: m[0], sql: readFileSync(join(dir, m[0]), 'utf8') }))
     .sort((a, b) => a.version - b.version);
   list.forEach((m, i) => {
-    const prev = i === 0 ? 0 : list[i - 1]!.version;
-    if (m.version <= prev) throw new Error(`migrations: ${m.name} repeats version ${m.version}`);
+    if (m.version !== i + 1) throw new Error(`migrations: expected version ${i + 1}, found ${m.name}`);
   });
   return list;
 }

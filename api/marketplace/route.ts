@@ -42,8 +42,9 @@ export function marketplaceRoutes(svc: MarketplaceService, spiKey: string, audit
     }
     const isLogin = c.req.path.replace(/\/+$/, '').endsWith('/login');
     const isVerify = isLogin || params.action === 'verify';
-    // Nothing is written for a call we cannot prove came from the marketplace.
+    // Nothing is kept of a call we cannot prove came from the marketplace: it is only counted.
     if (!verifySpiSignature(params, spiKey)) {
+      svc.recordBadSignature(params.action);
       if (isVerify && wantsHtml(c)) return errorPage(c, web, 403, 'BAD_SIGNATURE');
       throw new ApiError('BAD_SIGNATURE', 'The token does not match the parameters');
     }

@@ -27,6 +27,13 @@ export interface Operation {
   errors: ErrorCode[];
 }
 
+/**
+ * Routes the document leaves out on purpose: the operator console (/operator) is the vendor staff's
+ * HTML application behind its own session cookie and CSRF forms, not an API anyone integrates with;
+ * its routes are proved by its own tests (every one refused without a session).
+ */
+export const UNDOCUMENTED_PREFIXES = ['/operator'] as const;
+
 /** Any route: the server's own fault. Any JSON body: too large, not JSON, not valid. */
 export const COMMON_ERRORS: ErrorCode[] = ['INTERNAL'];
 export const BODY_ERRORS: ErrorCode[] = ['VALIDATION_FAILED', 'BAD_REQUEST', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'ORIGIN_NOT_ALLOWED'];

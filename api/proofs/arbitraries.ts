@@ -21,6 +21,11 @@ export interface World {
   workspaceIds: string[];
   /** Redirect URIs the API accepts for Sign in with Alibaba Cloud (when configured). */
   redirectUris?: string[];
+  /** A signed-in operator console browser: its Cookie header and its session's CSRF token. */
+  operator?: { origin: string; cookie: string; csrf: string; preCookie: string; preToken: string };
+  /** Ids of kept SPI calls and outbox messages, for the console's actions. */
+  pendingIds?: string[];
+  mailIds?: string[];
 }
 
 export interface GenRequest {
@@ -212,6 +217,56 @@ export function arbitraries(w: World) {
       headers: clean({ ...extra, Cookie: cookie === null ? undefined : `guance_alibaba_sign_in=${encodeURIComponent(cookie)}` }),
     }));
 
+  // The operator console: its pages with generated filters, its forms with and without a session,
+  // the CSRF token and confirmation, from its own origin or another.
+  const op = w.operator;
+  const rowId = fc.oneof(pick(w.pendingIds ?? []), pick(w.mailIds ?? []), fc.nat(1000).map(String), junk.map(encodeURIComponent));
+  const consolePath = fc.oneof(
+    fc.constantFrom('/operator', '/operator/', '/operator/instances', '/operator/activations', '/operator/calls', '/operator/pending',
+      '/operator/mail', '/operator/audit', '/operator/actions', '/operator/links', '/operator/sign-in', '/operator/assets/console.css',
+      '/operator/nowhere'),
+    fc.oneof(instanceId, junk.map(encodeURIComponent)).map((id) => `/operator/instances/${id}`),
+  );
+  const consoleQuery = fc.option(fc.dictionary(
+    fc.constantFrom('status', 'account', 'sku', 'after', 'days', 'action', 'outcome', 'failed', 'instance', 'open', 'recipient', 'entity', 'request', 'actor', 'target', 'billing', 'ended_after', 'lang', 'next'),
+    fc.oneof(junk, accountId, instanceId, fc.constantFrom('active', 'expired', '7', '30', '1', '0', 'zh', 'en', 'kept', 'ok', 'INSTANCE_NOT_FOUND')),
+    { maxKeys: 4 },
+  ), { nil: undefined });
+  const consoleCookie = fc.constantFrom<'session' | 'none' | 'garbage'>('session', 'session', 'session', 'none', 'garbage');
+  const cookieFor = (k: 'session' | 'none' | 'garbage', pre = false) =>
+    k === 'none' || !op ? undefined : k === 'garbage' ? 'op_session=abc; __Host-op_session=def' : pre ? op.preCookie : op.cookie;
+  const consoleGet: fc.Arbitrary<GenRequest> = fc.tuple(consolePath, consoleQuery, consoleCookie, extraHeaders).map(([path, q, k, extra]) => ({
+    method: 'GET', path: withQuery(path, q), headers: clean({ ...extra, Cookie: cookieFor(k) }),
+  }));
+  const actionPath = fc.oneof(
+    fc.oneof(accountId, junk.map(encodeURIComponent)).map((a) => `/operator/links/${a}/unlink`),
+    rowId.map((id) => `/operator/mail/${id}/resend`),
+    rowId.map((id) => `/operator/pending/${id}/apply`),
+    fc.oneof(instanceId, junk.map(encodeURIComponent)).map((id) => `/operator/instances/${id}/freeze/extend`),
+    fc.oneof(instanceId, junk.map(encodeURIComponent)).map((id) => `/operator/instances/${id}/freeze/end`),
+  );
+  const formFields = fc.record({
+    reason: field(fc.constantFrom('buyer asked', 'ok', 'x'.repeat(600))), confirm: field(fc.constantFrom('yes', 'no')),
+    days: field(fc.constantFrom('1', '7', '31', '-2', '1e3')), mode: field(fc.constantFrom('lift', 'release', 'other')),
+    email: field(fc.oneof(email, fc.constant('ops@vendor.test'))), password: field(fc.constantFrom('operator pass 1', 'wrong')),
+    code: field(code),
+  }, { requiredKeys: [] });
+  const consolePost: fc.Arbitrary<GenRequest> = fc.tuple(
+    fc.oneof({ weight: 4, arbitrary: actionPath }, { weight: 1, arbitrary: fc.constantFrom('/operator/sign-in', '/operator/sign-in/code', '/operator/sign-in/verify') }),
+    formFields, consoleCookie, fc.constantFrom<'right' | 'wrong' | 'none'>('right', 'right', 'wrong', 'none'), extraHeaders,
+    fc.constantFrom('application/x-www-form-urlencoded', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json', ''),
+    fc.boolean(),
+  ).map(([path, f, k, csrf, extra, ct, ownOrigin]) => {
+    const signIn = path.startsWith('/operator/sign-in');
+    const token = csrf === 'none' ? undefined : csrf === 'wrong' ? 'w'.repeat(43) : signIn ? op?.preToken : op?.csrf;
+    const body = new URLSearchParams(Object.entries({ ...f, _csrf: token }).filter((e): e is [string, string] => typeof e[1] === 'string')).toString();
+    return {
+      method: 'POST', path,
+      headers: clean({ ...extra, Origin: ownOrigin ? op?.origin : extra.Origin, Cookie: cookieFor(k, signIn), 'Content-Type': ct || undefined }),
+      body,
+    };
+  });
+
   /** One request against any route, each route about equally often. */
   const request: fc.Arbitrary<GenRequest> = fc.oneof(
     bodyRoute('POST', null, bodies.start!),
@@ -231,6 +286,8 @@ export function arbitraries(w: World) {
     spi,
     meta,
     landing,
+    consoleGet,
+    consolePost,
   );
 
   return { request, bodies };

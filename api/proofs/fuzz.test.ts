@@ -10,6 +10,7 @@ import { isApiErrorBody } from '../../shared/errors';
 import { SPI_KEY, setup } from '../test-support';
 import { arbitraries, LATEST_CODE, type GenRequest, type World } from './arbitraries';
 import { domainSnapshot } from './snapshot';
+import { addOperator, ConsoleClient } from '../operator/test-support';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
 
@@ -35,6 +36,15 @@ async function buildWorld() {
   const old = await s.start('1111222233334444', '5550003');
   await s.spi({ action: 'expiredInstance', instanceId: '5550003' });
   const ws = s.db.prepare('SELECT id FROM workspaces').pluck().all() as string[];
+  // A kept call, and a signed-in operator console browser (its cookies and tokens).
+  await s.spi({ action: 'renewInstance', instanceId: '7770001', expiredOn: '2027-01-01 00:00:00' });
+  await addOperator(s.db, s.clock.now());
+  const console_ = new ConsoleClient(s.app);
+  await console_.signIn();
+  const cookie = console_.cookieHeader();
+  const csrf = console_.csrf;
+  const pre = new ConsoleClient(s.app);
+  await pre.get('/operator/sign-in');
   const world: World = {
     spiKey: SPI_KEY,
     now: s.clock.now,
@@ -45,6 +55,9 @@ async function buildWorld() {
     emails: ['alice@example.com'],
     workspaceIds: ws,
     redirectUris: [EXTENSION_REDIRECT_URI, WEB_REDIRECT],
+    operator: { origin: 'https://activator.test', cookie, csrf, preCookie: pre.cookieHeader(), preToken: pre.csrf },
+    pendingIds: s.db.prepare('SELECT id FROM spi_pending').pluck().all().map(String),
+    mailIds: s.db.prepare('SELECT id FROM outbox').pluck().all().map(String),
   };
   return { s, world };
 }
@@ -70,8 +83,9 @@ describe('every route under generated input', () => {
         const text = await res.text();
         if (res.status >= 400 && r.method !== 'HEAD') {
           if (/text\/html/.test(res.headers.get('Content-Type') ?? '')) {
-            // Pages are for people: the landing page, and free login's refusals to a browser.
-            const forBrowser = r.path.startsWith('/activate/') || (r.path.startsWith('/marketplace/') && /text\/html/.test(r.headers.Accept ?? ''));
+            // Pages are for people: the landing page, free login's refusals to a browser, the operator console.
+            const forBrowser = r.path.startsWith('/activate/') || r.path.startsWith('/operator/')
+              || (r.path.startsWith('/marketplace/') && /text\/html/.test(r.headers.Accept ?? ''));
             expect(forBrowser, `${r.method} ${r.path} answered HTML`).toBe(true);
           } else {
             expect(isApiErrorBody(JSON.parse(text) as unknown), text).toBe(true);

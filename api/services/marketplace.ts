@@ -60,6 +60,50 @@ export class MarketplaceService {
     }
   }
 
+  /**
+   * An operator applies a kept call again (the fault on our side is gone, or its instance has
+   * arrived). The same dispatch as the marketplace's own call, under the operator's request id;
+   * the call is resolved with its outcome unless its instance is still unknown. Its mail goes to
+   * the outbox in the same transaction.
+   */
+  applyPending(id: number, audit: AuditContext,
+    /** Runs inside the transaction with the result (the caller's record of who asked). */
+    record: (r: { outcome: string; action: string; instanceId: string }) => void = () => {}): { outcome: string; action: string; instanceId: string } {
+    this.lifecycle.sweep();
+    return this.repos.tx(() => {
+      const p = this.repos.pendingCalls.get(id);
+      if (!p) throw new ApiError('NOT_FOUND', 'No such kept marketplace call', { id });
+      if (p.resolvedAt !== null) throw new ApiError('WRONG_STATE', 'This call was applied already', { id });
+      const known = { action: p.action, instanceId: p.instanceId };
+      if (p.action !== 'createInstance' && !this.repos.instances.get(p.instanceId)) {
+        this.repos.pendingCalls.countAttempt(id);
+        const still = { ...known, outcome: 'INSTANCE_NOT_FOUND' };
+        record(still);
+        return still;
+      }
+      const now = this.now();
+      let outcome = 'ok';
+      try {
+        this.dispatch(parseSpiCall({ ...p.params, action: p.action }), now, audit);
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        outcome = e.code;
+      }
+      this.repos.pendingCalls.resolve(id, now, outcome);
+      record({ ...known, outcome });
+      return { ...known, outcome };
+    }, audit);
+  }
+
+  /** A call refused for its signature: counted (per day), never kept; a failing count changes no answer. */
+  recordBadSignature(action: string | undefined): void {
+    try {
+      this.repos.instances.countBadSignature(this.now(), action);
+    } catch (e) {
+      this.log(`could not count a bad SPI signature: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
   private errorAnswer(e: ApiError): SpiAnswer {
     return { status: e.status as SpiAnswer['status'], body: { error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } } };
   }

@@ -218,6 +218,10 @@ describe('npm run links -- unlink', () => {
     expect(after.prepare('SELECT count(*) FROM cloud_account_links').pluck().get()).toBe(0);
     expect(after.prepare('SELECT reason, note, proof FROM link_endings').all()).toEqual([{ reason: 'unlinked', note: 'ticket 42: dispute', proof: 'marketplace' }]);
     expect(after.prepare("SELECT request_id FROM audit_log WHERE entity = 'link' ORDER BY id DESC LIMIT 1").pluck().get()).toMatch(/^cli-unlink-/);
+    // The same rule as the operator console's unlink: the operators' log names who ran it, under the same request.
+    const action = after.prepare("SELECT actor, action, target, reason, outcome, request_id FROM operator_actions").get() as Record<string, string>;
+    expect(action).toMatchObject({ actor: expect.stringMatching(/^cli:/), action: 'unlink', target: VICTIM, reason: 'ticket 42: dispute', outcome: 'ok' });
+    expect(action.request_id).toMatch(/^cli-unlink-/);
     const mail = createRepositories(after).outbox.to('p@example.com').at(-1)!;
     expect(mail.body).toContain('ticket 42: dispute');
     after.close();

@@ -1,9 +1,11 @@
 // `npm run links -- unlink --account <16-digit ID> --reason "…"`: ends the link between an Alibaba
 // Cloud account and its Billing Center account (a dispute settled by the operator). Audited with
-// a request id `cli-unlink-…`; the Billing Center account's mail is queued in the outbox with the
-// change and tried once now (SMTP_URL); otherwise the server's mail worker delivers it.
+// a request id `cli-unlink-…` and in the operators' log as `cli:<user>` (the same rule as the operator
+// console's unlink); the Billing Center account's mail is queued in the outbox with the change and
+// tried once now (SMTP_URL); otherwise the server's mail worker delivers it.
 // `npm run links -- show --account <id>` prints the live link and past endings.
 import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/connection';
 import { createRepositories } from '../db/repositories';
@@ -52,7 +54,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const links = new LinkService(repos, new MailOutbox(repos.outbox, transport, Date.now, (l) => console.error(l)), Date.now);
     const requestId = `cli-unlink-${randomUUID()}`;
     try {
-      const ended = links.unlink(args.account, args.reason, { requestId, now: Date.now });
+      const ended = links.unlink(args.account, args.reason, { requestId, now: Date.now }, `cli:${userInfo().username}`);
       const delivered = await ended.delivered;
       out(`unlinked ${args.account} from ${ended.billingUsername} at ${new Date(ended.endedAt).toISOString()} (audit request ${requestId})`);
       for (const w of ended.workspaces) out(`  ${w.name} (${w.site}): now settled directly in the Billing Center`);

@@ -47,6 +47,7 @@ export class InstanceRepository {
   private readonly logStmt;
   private readonly callsStmt;
   private readonly life;
+  private readonly badSignatureStmt;
 
   constructor(db: Db) {
     this.byId = db.prepare<[string], Row>('SELECT * FROM instances WHERE id = ?');
@@ -86,6 +87,10 @@ export class InstanceRepository {
         "SELECT id FROM instances WHERE status = 'expired' AND freeze_ends_at <= ? ORDER BY freeze_ends_at LIMIT 100",
       ),
     };
+    this.badSignatureStmt = db.prepare<[string, number, string | null]>(
+      `INSERT INTO spi_signature_failures (day, count, last_at, last_action) VALUES (?, 1, ?, ?)
+       ON CONFLICT (day) DO UPDATE SET count = count + 1, last_at = excluded.last_at, last_action = excluded.last_action`,
+    );
   }
 
   frozenInfo(id: string): FrozenInfo | undefined {
@@ -130,6 +135,12 @@ export class InstanceRepository {
 
   logCall(call: SpiCall): void {
     this.logStmt.run({ ...call, params: JSON.stringify(call.params) });
+  }
+
+  /** A call refused for its signature: counted per UTC day (migration 005), its content not kept. */
+  countBadSignature(at: number, action: string | undefined): void {
+    const day = new Date(at).toISOString().slice(0, 10);
+    this.badSignatureStmt.run(day, at, action && /^[A-Za-z]{1,64}$/.test(action) ? action : null);
   }
 
   calls(): SpiCall[] {

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../connection';
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'cancelled' | 'expired';
@@ -17,6 +18,8 @@ export interface OutboxMessage {
   sentAt: number | null;
   /** The message carried a secret (a code) that has since been dropped: it cannot be sent again. */
   secretGone: boolean;
+  /** The message carries or carried a secret (a code): it is never sent late, so never retried. */
+  carriedSecret: boolean;
 }
 
 export interface NewOutboxMessage {
@@ -43,6 +46,7 @@ const toMessage = (r: Row): OutboxMessage => ({
   id: r.id, recipient: r.recipient, subject: render(r.subject, r.secret), body: render(r.body, r.secret), status: r.status,
   attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at,
   secretGone: r.secret === null && r.secret_expires_at !== null,
+  carriedSecret: r.secret_expires_at !== null,
 });
 
 /**
@@ -52,9 +56,13 @@ const toMessage = (r: Row): OutboxMessage => ({
  */
 export class OutboxRepository {
   private readonly s;
+  private readonly cols: string;
+  /** One prepared statement per combination of list filters (each uses its own index). */
+  private readonly lists = new Map<string, Statement<Record<string, unknown>, Row>>();
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     const cols = 'id, recipient, subject, body, secret, secret_expires_at, status, attempts, next_attempt_at, last_error, created_at, sent_at';
+    this.cols = cols;
     this.s = {
       insert: db.prepare(
         `INSERT INTO outbox (recipient, subject, body, secret, secret_expires_at, status, next_attempt_at, created_at)
@@ -62,8 +70,6 @@ export class OutboxRepository {
       ),
       byId: db.prepare<[number], Row>(`SELECT ${cols} FROM outbox WHERE id = ?`),
       to: db.prepare<[string], Row>(`SELECT ${cols} FROM outbox WHERE recipient = ? ORDER BY id`),
-      byStatus: db.prepare<[string, number], Row>(`SELECT ${cols} FROM outbox WHERE status = ? ORDER BY id DESC LIMIT ?`),
-      all: db.prepare<[number], Row>(`SELECT ${cols} FROM outbox ORDER BY id DESC LIMIT ?`),
       claimOne: db.prepare<{ id: number; now: number; until: number }, Row>(
         `UPDATE outbox SET next_attempt_at = @until
           WHERE id = @id AND status = 'pending' AND next_attempt_at <= @now RETURNING ${cols}`,
@@ -122,9 +128,30 @@ export class OutboxRepository {
     return this.s.to.all(recipient).map(toMessage);
   }
 
-  /** The latest messages, newest first; of one status when given (what an operator looks at). */
-  list(status?: OutboxStatus, limit = 100): OutboxMessage[] {
-    return (status ? this.s.byStatus.all(status, limit) : this.s.all.all(limit)).map(toMessage);
+  /**
+   * The latest messages, newest first (what an operator looks at): of one status and to one
+   * recipient when given, and older than message `before` (the next page of a list).
+   */
+  list(status?: OutboxStatus, limit = 100, opts: { recipient?: string; before?: number } = {}): OutboxMessage[] {
+    const where = [status && 'status = @status', opts.recipient !== undefined && 'recipient = @recipient',
+      opts.before !== undefined && 'id < @before'].filter((w): w is string => Boolean(w));
+    const key = where.join(' AND ');
+    let stmt = this.lists.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare<Record<string, unknown>, Row>(
+        `SELECT ${this.cols} FROM outbox ${key ? `WHERE ${key}` : ''} ORDER BY id DESC LIMIT @limit`);
+      this.lists.set(key, stmt);
+    }
+    const params: Record<string, unknown> = { limit };
+    if (status) params.status = status;
+    if (opts.recipient !== undefined) params.recipient = opts.recipient;
+    if (opts.before !== undefined) params.before = opts.before;
+    return stmt.all(params).map(toMessage);
+  }
+
+  /** Whether `retry` would take message `m` back into the queue. */
+  static retryable(m: OutboxMessage): boolean {
+    return (m.status === 'failed' || m.status === 'cancelled' || m.status === 'expired') && !m.carriedSecret;
   }
 
   /** How many messages are in each status. */

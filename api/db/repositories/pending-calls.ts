@@ -26,6 +26,10 @@ export class PendingCallRepository {
       open: db.prepare<[string], { id: number; action: string; instance_id: string; params: string }>(
         'SELECT id, action, instance_id, params FROM spi_pending WHERE instance_id = ? AND resolved_at IS NULL ORDER BY id',
       ),
+      byId: db.prepare<[number], { id: number; action: string; instance_id: string; params: string; resolved_at: number | null }>(
+        'SELECT id, action, instance_id, params, resolved_at FROM spi_pending WHERE id = ?',
+      ),
+      retried: db.prepare<[number]>('UPDATE spi_pending SET attempts = attempts + 1 WHERE id = ? AND resolved_at IS NULL'),
       resolve: db.prepare('UPDATE spi_pending SET resolved_at = ?, outcome = ? WHERE id = ?'),
       resolveSame: db.prepare(
         `UPDATE spi_pending SET resolved_at = @now, outcome = 'ok'
@@ -47,6 +51,17 @@ export class PendingCallRepository {
     return this.s.open.all(instanceId).map((r) => ({
       id: r.id, action: r.action, instanceId: r.instance_id, params: JSON.parse(r.params) as Record<string, string>,
     }));
+  }
+
+  /** One kept call, resolved or not. */
+  get(id: number): (PendingCall & { resolvedAt: number | null }) | undefined {
+    const r = this.s.byId.get(id);
+    return r && { id: r.id, action: r.action, instanceId: r.instance_id, params: JSON.parse(r.params) as Record<string, string>, resolvedAt: r.resolved_at };
+  }
+
+  /** Another attempt at a kept call that still cannot be applied. */
+  countAttempt(id: number): void {
+    this.s.retried.run(id);
   }
 
   resolve(id: number, now: number, outcome: string): void {
