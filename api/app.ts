@@ -5,7 +5,8 @@ import type { ErrorCode } from '../shared/errors';
 import type { Db } from './db/connection';
 import { createRepositories } from './db/repositories';
 import { ApiError, errorResponse, tooManyRequests } from './lib/errors';
-import { outboxMailer, type Mailer } from './mail/mailer';
+import type { Mailer } from './mail/mailer';
+import { MailOutbox, type DeliveryPolicy } from './mail/outbox';
 import { marketplaceRoutes } from './marketplace/route';
 import { operatorConsole } from './operator';
 import { activationRoutes } from './routes/activations';
@@ -15,7 +16,6 @@ import { sessionRoutes } from './routes/sessions';
 import { createMiddleware } from 'hono/factory';
 import type { SiteCode } from '../shared/sites';
 import type { AuditContext } from './db/audit-context';
-import { LifecycleRepository } from './db/repositories/lifecycle';
 import { landingRoutes } from './routes/landing';
 import { clientAddress, httpGuards } from './security/http';
 import { redactText } from './security/redact';
@@ -38,8 +38,13 @@ export interface AppDeps {
   spiKey: string;
   /** Where this API is reachable from outside (free-login URLs given to the marketplace). */
   publicUrl?: string;
-  /** Defaults to the outbox table plus the log. */
+  /**
+   * The transport the outbox delivers through (SMTP in production). Without one, mail stays
+   * pending in the outbox table (tests read it there).
+   */
   mailer?: Mailer;
+  /** Overrides of the outbox's retry policy (mail/outbox.ts). */
+  delivery?: Partial<DeliveryPolicy>;
   /** The clock; tests move it instead of sleeping. */
   now?: () => number;
   /** Web origins allowed to call /api/v1 besides the extension's own (security/http.ts). */
@@ -80,20 +85,22 @@ export const EXTENSION_REDIRECT_URI = `https://${EXTENSION_ID}.chromiumapp.org/a
 
 
 
-/** The app and the upkeep the server runs on a timer (releases due, stale counters and tokens dropped). */
+/**
+ * The app, the upkeep the server runs on a timer (releases due, stale counters and tokens dropped,
+ * expired codes out of the outbox) and the outbox, whose worker the server starts and stops.
+ */
 export function createApi(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   // Whatever the app logs (errors with their stacks included) passes the redactor first.
   const rawLog = deps.log ?? console.log;
   const log = (line: string) => rawLog(redactText(line));
   const repos = createRepositories(deps.db);
-  const mailer = deps.mailer ?? outboxMailer(repos.outbox, log, now);
+  const outbox = new MailOutbox(repos.outbox, deps.mailer, now, log, deps.delivery);
   const codeSecret = deps.codeSecret ?? createHmac('sha256', deps.spiKey).update('verification-codes').digest('hex');
   const limiter = new RateLimiter(deps.db, now, deps.rateLimits);
-  const lifecycleRepo = new LifecycleRepository(deps.db);
-  const lifecycle = new LifecycleService(repos, lifecycleRepo, mailer, now, log);
-  const codes = new CodeService(repos, mailer, codeSecret, now, limiter);
-  const links = new LinkService(repos, mailer, now, log);
+  const lifecycle = new LifecycleService(repos, outbox, now);
+  const codes = new CodeService(repos, outbox, codeSecret, now, limiter, log);
+  const links = new LinkService(repos, outbox, now);
   const publicUrl = (deps.publicUrl ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
   const activations = new ActivationService(repos, codes, now, lifecycle, {
     // Secure by default: only the sandbox turns this off (REQUIRE_VERIFIED_LINK=false).
@@ -106,16 +113,20 @@ export function createApi(deps: AppDeps) {
     fetch: deps.alibabaSignIn.fetch,
   }, now, log);
   const sessions = new SessionService(repos, limiter);
-  const marketplace = new MarketplaceService(repos, publicUrl, now, lifecycle, lifecycleRepo, log);
-  const freeLogin = new FreeLoginService(repos, lifecycleRepo, lifecycle, activations, publicUrl, deps.freeLoginSite ?? 'cn1', now);
-  marketplace.useFreeLogin(freeLogin);
+  const freeLogin = new FreeLoginService(repos, lifecycle, activations, publicUrl, deps.freeLoginSite ?? 'cn1', now);
+  const marketplace = new MarketplaceService(repos, publicUrl, now, lifecycle, freeLogin, log);
 
-  const startLimit = createMiddleware(async (c, next) => {
-    const d = limiter.consume({ bucket: 'activationStartsPerClient', key: clientAddress(c, deps.trustProxy ?? 0) });
+  const admit = (bucket: 'activationStartsPerClient' | 'loginsPerClient', what: string, c: Context) => {
+    const d = limiter.consume({ bucket, key: clientAddress(c, deps.trustProxy ?? 0) });
     if (!d.ok) {
-      throw tooManyRequests('RATE_LIMITED', `Too many activations started from your address; try again in ${d.retryAfterSeconds} s`,
+      throw tooManyRequests('RATE_LIMITED', `Too many ${what} from your address; try again in ${d.retryAfterSeconds} s`,
         d.retryAfterSeconds);
     }
+  };
+  // A start counts inside its own transaction (one commit for both); a login before its password hash.
+  const admitStart = (c: Context) => () => admit('activationStartsPerClient', 'activations started', c);
+  const loginLimit = createMiddleware(async (c, next) => {
+    admit('loginsPerClient', 'logins', c);
     await next();
   });
 
@@ -124,22 +135,25 @@ export function createApi(deps: AppDeps) {
   const auditOf = (c: Context): AuditContext => ({ requestId: c.get('requestId'), now });
 
   const api = new Hono()
-    .route('/', metaRoutes())
-    .route('/activations', activationRoutes(activations, auditOf, startLimit, { signIn, secureCookies: publicUrl.startsWith('https:') }))
-    .route('/sessions', sessionRoutes(sessions))
+    .route('/', metaRoutes(deps.db))
+    .route('/activations', activationRoutes(activations, auditOf, admitStart, { signIn, secureCookies: publicUrl.startsWith('https:') }))
+    .route('/sessions', sessionRoutes(sessions, loginLimit))
     .route('/', openApiRoutes(publicUrl));
 
   const operator = operatorConsole({
-    repos, lifecycleRepo, lifecycle, marketplace, mailer, links, limiter, now, log, publicUrl, operatorEmails: deps.operatorEmails,
+    repos, lifecycle, marketplace, outbox, links, limiter, now, log, publicUrl, operatorEmails: deps.operatorEmails,
     idleMs: deps.operatorIdleMs, codeSecret: createHmac('sha256', codeSecret).update('operator-sign-in').digest('hex'),
   });
 
-  const guards = httpGuards({ allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog });
+  const guards = httpGuards({
+    allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog,
+    clientAddress: (c) => clientAddress(c, deps.trustProxy ?? 0),
+  });
   const app = new Hono()
     .use('*', ...guards)
     .route('/api/v1', api)
     .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey, auditOf, deps.web))
-    .route('/activate', landingRoutes({ repos, activations, lifecycle: lifecycleRepo, apiOrigin: new URL(publicUrl).origin, now, web: deps.web }))
+    .route('/activate', landingRoutes({ repos, activations, apiOrigin: new URL(publicUrl).origin, now, web: deps.web }))
     .route('/activate', signInPages(signIn, auditOf, publicUrl))
     .route('/operator', operator.app);
 
@@ -180,9 +194,10 @@ export function createApi(deps: AppDeps) {
     limiter.sweep();
     freeLogin.forgetOldTokens();
     repos.signIns.forgetBefore(now() - SIGN_IN_TTL_MS);
+    repos.outbox.expireSecrets(now());
     operator.sweep();
   };
-  return { app, maintenance, sweep: () => lifecycle.sweep(), links };
+  return { app, maintenance, outbox, sweep: () => lifecycle.sweep(), links };
 }
 
 export function createApp(deps: AppDeps) {

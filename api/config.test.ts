@@ -34,6 +34,14 @@ describe('config', () => {
     expect(msg).not.toContain('short');
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT="70000": must be 1 to 65535/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ALIYUN_SPI_KEY is required in production/);
+    // In production, mail has to leave: without SMTP the server refuses to start.
+    expect(() => loadConfig({ NODE_ENV: 'production', ALIYUN_SPI_KEY: 'a-long-enough-key-123' })).toThrow(/SMTP_URL is required in production/);
+    expect(loadConfig({ NODE_ENV: 'production', ALIYUN_SPI_KEY: 'a-long-enough-key-123', SMTP_URL: 'smtp://mail.example:587' }).NODE_ENV)
+      .toBe('production');
+    expect(loadConfig({})).toMatchObject({
+      HTTP_HEADERS_TIMEOUT_MS: 10_000, HTTP_REQUEST_TIMEOUT_MS: 30_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 5_000, HTTP_MAX_CONNECTIONS: 4096,
+    });
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(/must not be longer than HTTP_REQUEST_TIMEOUT_MS/);
   });
 
   it('in development generates an SPI key once, keeps it in the data folder and prints it', () => {

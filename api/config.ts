@@ -4,6 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const Port = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1 to 65535').max(65535, 'must be 1 to 65535');
+const Ms = (min: number, dflt: number) => z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number')
+  .min(min, `must be at least ${min}`).max(3600_000, 'must be at most 3600000').default(dflt);
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://activator.example.com' });
 
 const EnvSchema = z.object({
@@ -34,6 +36,12 @@ const EnvSchema = z.object({
     }
     return list;
   }),
+  HTTP_HEADERS_TIMEOUT_MS: Ms(100, 10_000),
+  HTTP_REQUEST_TIMEOUT_MS: Ms(100, 30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Ms(100, 5_000),
+  HTTP_MAX_CONNECTIONS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1')
+    .max(1_000_000).default(4096),
+  SHUTDOWN_GRACE_MS: Ms(0, 10_000),
   OPERATOR_EMAILS: z.string().default('').transform((s, ctx) => {
     const list = [...new Set(s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))];
     for (const e of list) {
@@ -79,6 +87,15 @@ export interface Config {
   ALIYUN_OAUTH_REDIRECT_URIS: string[];
   /** The built web wizard served under /activate/ (index.html and assets/); absent: the API's own pages. */
   WEB_WIZARD_DIR: string;
+  /** A client must send its request head within this time, its whole request within the next one. */
+  HTTP_HEADERS_TIMEOUT_MS: number;
+  HTTP_REQUEST_TIMEOUT_MS: number;
+  /** Idle keep-alive connections are closed after this long. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number;
+  /** Connections beyond this many are refused as they arrive (keep it below the process's file limit). */
+  HTTP_MAX_CONNECTIONS: number;
+  /** On SIGTERM/SIGINT, how long in-flight requests may take before their connections are cut. */
+  SHUTDOWN_GRACE_MS: number;
   /** Who may sign in to the operator console (besides those added with `npm run operators`). */
   OPERATOR_EMAILS: string[];
   /** Operator console sessions end after this many minutes without a request. */
@@ -105,12 +122,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }));
   }
   const c = r.data;
+  const missing: string[] = [];
   if (c.NODE_ENV === 'production' && !c.ALIYUN_SPI_KEY) {
-    throw new ConfigError(['ALIYUN_SPI_KEY is required in production: the vendor secret you set in the marketplace']);
+    missing.push('ALIYUN_SPI_KEY is required in production: the vendor secret you set in the marketplace');
   }
   if (Boolean(c.ALIYUN_OAUTH_CLIENT_ID) !== Boolean(c.ALIYUN_OAUTH_CLIENT_SECRET)) {
-    throw new ConfigError(['ALIYUN_OAUTH_CLIENT_ID and ALIYUN_OAUTH_CLIENT_SECRET go together: set both (Sign in with Alibaba Cloud) or neither']);
+    missing.push('ALIYUN_OAUTH_CLIENT_ID and ALIYUN_OAUTH_CLIENT_SECRET go together: set both (Sign in with Alibaba Cloud) or neither');
   }
+  if (c.NODE_ENV === 'production' && !c.SMTP_URL) {
+    // Without a mail server, codes and notices would only pile up in a table: refuse instead.
+    missing.push('SMTP_URL is required in production: verification codes and lifecycle notices are mailed');
+  }
+  if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) {
+    missing.push('HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS');
+  }
+  if (missing.length > 0) throw new ConfigError(missing);
   const host = c.HOST.includes(':') ? `[${c.HOST}]` : c.HOST;
   return {
     ...c, ALIYUN_SPI_KEY: c.ALIYUN_SPI_KEY, SMTP_URL: c.SMTP_URL, ALIYUN_OAUTH_CLIENT_ID: c.ALIYUN_OAUTH_CLIENT_ID,

@@ -13,8 +13,8 @@ test('every variable the API reads is in .env.example, and nothing else', () => 
   expect(Object.keys(entries).sort()).toEqual([...ENV_VARIABLES].sort());
 });
 
-test('its values pass the configuration check once the secret is filled in', () => {
-  const c = loadConfig({ ...entries, ALIYUN_SPI_KEY: 'a-vendor-secret-of-24-chars' });
+test('its values pass the configuration check once the secrets are filled in', () => {
+  const c = loadConfig({ ...entries, ALIYUN_SPI_KEY: 'a-vendor-secret-of-24-chars', SMTP_URL: 'smtp://user:pass@mail.example.com:587' });
   expect(c.NODE_ENV).toBe('production');
   expect(c.PUBLIC_URL).toBe('https://activator.example.com');
 });

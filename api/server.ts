@@ -1,16 +1,25 @@
 // `npm run api`: the companion API on HOST:PORT with the SQLite file at DATABASE_PATH.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { serve } from '@hono/node-server';
+import pino from 'pino';
 import { createApi } from './app';
 import { ConfigError, loadConfig, resolveSpiKey, type Config } from './config';
 import { DatabaseTooNewError, openDatabase, startCheckpointer, type Db } from './db/connection';
-import { createRepositories } from './db/repositories';
-import { outboxMailer, smtpMailer } from './mail/mailer';
+import { startHttpServer } from './http-server';
+import { logMailer, smtpMailer } from './mail/mailer';
 import { loadWebBundle } from './web/bundle';
+import { redactText } from './security/redact';
+
+// Structured JSON lines on stdout; every message passes the redactor first. Written synchronously:
+// these lines are few, and the last ones before an exit must not be lost.
+const logger = pino({ base: undefined, hooks: { logMethod(args, method) {
+  method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as Parameters<typeof method>);
+} } }, pino.destination({ dest: 1, sync: true }));
+const log = (line: string) => logger.info(line);
 
 function fatal(message: string): never {
-  console.error(message);
+  logger.fatal(message);
+  logger.flush();
   process.exit(1);
 }
 
@@ -31,14 +40,15 @@ try {
 }
 
 const stopCheckpointer = startCheckpointer(db);
-const spiKey = resolveSpiKey(config);
-const mailer = config.SMTP_URL
-  ? smtpMailer(config.SMTP_URL, config.MAIL_FROM)
-  : outboxMailer(createRepositories(db).outbox, console.log, Date.now, config.NODE_ENV === 'development');
+const spiKey = resolveSpiKey(config, log);
+// Production has SMTP (the configuration refuses to start without it). In development the
+// messages, codes included, are printed here; under tests they stay pending in the outbox table.
+const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM)
+  : config.NODE_ENV === 'development' ? logMailer((line) => process.stdout.write(`${line}\n`)) : undefined;
 if (!config.SMTP_URL) {
-  console.log(config.NODE_ENV === 'development'
-    ? 'SMTP_URL is not set: mail goes to the outbox table and, in development only, verification codes are printed here'
-    : 'SMTP_URL is not set: mail goes to the outbox table (codes are never printed outside development)');
+  log(config.NODE_ENV === 'development'
+    ? 'SMTP_URL is not set: mail is printed here (development only), verification codes included'
+    : 'SMTP_URL is not set: mail stays in the outbox table');
 }
 
 let web;
@@ -48,31 +58,52 @@ try {
   fatal(`Cannot serve the web wizard in ${config.WEB_WIZARD_DIR}: ${e instanceof Error ? e.message : String(e)}`);
 }
 
-const { app, maintenance } = createApi({
+// Access lines are gathered and written once per turn of the event loop: one write for many
+// requests instead of a system call each.
+let accessLines: string[] = [];
+const flushAccessLog = () => {
+  if (accessLines.length === 0) return;
+  const out = `${accessLines.join('\n')}\n`;
+  accessLines = [];
+  process.stdout.write(out);
+};
+const accessLog = (line: string) => {
+  if (accessLines.push(line) === 1) setImmediate(flushAccessLog);
+};
+
+const { app, maintenance, outbox } = createApi({
   db, spiKey, mailer, publicUrl: config.PUBLIC_URL, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY,
-  requireVerifiedLink: config.REQUIRE_VERIFIED_LINK, web,
+  requireVerifiedLink: config.REQUIRE_VERIFIED_LINK, log, web,
   alibabaSignIn: config.ALIYUN_OAUTH_CLIENT_ID && config.ALIYUN_OAUTH_CLIENT_SECRET
     ? { issuer: config.ALIYUN_OIDC_ISSUER, clientId: config.ALIYUN_OAUTH_CLIENT_ID, clientSecret: config.ALIYUN_OAUTH_CLIENT_SECRET,
       extraRedirectUris: config.ALIYUN_OAUTH_REDIRECT_URIS }
     : undefined,
   operatorEmails: config.OPERATOR_EMAILS, operatorIdleMs: config.OPERATOR_IDLE_MINUTES * 60_000,
-  // Straight to the stream: console.log's formatting and colour checks cost more than the line.
-  accessLog: (line) => process.stdout.write(`${line}\n`),
+  accessLog,
 });
+outbox.start();
 
-const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
-  console.log(`Guance Activator API on http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}/api/v1 ` +
+const http = startHttpServer(app.fetch, {
+  hostname: config.HOST,
+  port: config.PORT,
+  limits: {
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS, maxConnections: config.HTTP_MAX_CONNECTIONS,
+  },
+});
+http.listening.then(() => {
+  const a = http.server.address() as { address: string; family: string; port: number };
+  log(`Guance Activator API on http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}/api/v1 ` +
     `(database ${config.DATABASE_PATH}, marketplace SPI at ${config.PUBLIC_URL}/marketplace/aliyun)`);
   // `npm start` builds the extension first: say where it is, since loading it is the next step.
-  console.log(web
+  log(web
     ? `Web wizard from ${web.dir} at ${config.PUBLIC_URL}/activate`
     : `No web wizard built in ${resolve(config.WEB_WIZARD_DIR)}: free login lands on the API's own page`);
   const extension = resolve('.output/chrome-mv3');
   if (existsSync(join(extension, 'manifest.json'))) {
-    console.log(`Extension built in ${extension}: load it unpacked from chrome://extensions (Developer mode)`);
+    log(`Extension built in ${extension}: load it unpacked from chrome://extensions (Developer mode)`);
   }
-});
-server.on('error', (e: NodeJS.ErrnoException) => {
+}, (e: NodeJS.ErrnoException) => {
   fatal(e.code === 'EADDRINUSE' ? `Port ${config.PORT} on ${config.HOST} is in use: set PORT to another one` : `Server error: ${e.message}`);
 });
 
@@ -82,23 +113,45 @@ const upkeep = () => {
   try {
     maintenance();
   } catch (e) {
-    console.error(`upkeep failed: ${e instanceof Error ? e.message : String(e)}`);
+    logger.error(`upkeep failed: ${e instanceof Error ? e.message : String(e)}`);
   }
 };
 upkeep();
 const upkeepTimer = setInterval(upkeep, 60_000);
 upkeepTimer.unref();
 
-function shutdown() {
+/**
+ * Stops accepting, lets in-flight requests finish (their connections closed after the answer),
+ * closes idle keep-alive connections at once, waits for the mail attempt in progress, then
+ * checkpoints the WAL into the database file and closes it. Only then does the process exit.
+ */
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping (${http.inFlight()} requests in flight)`);
+  // A referenced timer keeps the process alive through the awaits below (pending promises alone do
+  // not), and ends it should a step hang.
+  const deadline = setTimeout(() => {
+    logger.error('shutdown did not finish in time: exiting without closing the database');
+    process.exit(1);
+  }, config.SHUTDOWN_GRACE_MS + 10_000);
   clearInterval(upkeepTimer);
-  server.close(() => {
-    void stopCheckpointer().then(() => {
-      db.close();
-      process.exit(0);
-    });
-  });
-  // Keep-alive connections would hold close() open.
-  setTimeout(() => process.exit(0), 3000).unref();
+  if (!(await http.close(config.SHUTDOWN_GRACE_MS))) {
+    logger.warn(`requests still running after SHUTDOWN_GRACE_MS=${config.SHUTDOWN_GRACE_MS}: their connections were cut`);
+  }
+  await outbox.stop();
+  await stopCheckpointer();
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+  flushAccessLog();
+  clearTimeout(deadline);
+  log('stopped: every answered write is in the database file');
+  logger.flush();
+  process.exit(0);
 }
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,6 +1,8 @@
-// The API under load: GET /health (the stack's ceiling here), POST /activations (a real insert per
-// request, on many distinct marketplace instances) and GET /activations/:id, each at 32
-// connections for 5 s against the real server in a child process with a file database.
+// The API under load: GET /health, POST /activations (a real insert per request, on many distinct
+// marketplace instances) and GET /activations/:id, each at 32 connections for 5 s against the real
+// server in a child process with a file database; and, in the same run, the floor each is measured
+// against (bench/floor-server.ts: bare Hono for health, bare Hono + zod-validator + one insert for a
+// start). Each route is printed as a ratio to its floor.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,6 +13,7 @@ import { signSpiParams } from '../api/marketplace/signature';
 
 const CONNECTIONS = 32;
 const DURATION_S = 5;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const INSTANCES = 2000;
 const KEY = 'bench-spi-key-0123456789abcdef';
 
@@ -53,8 +56,26 @@ function run(title: string, url: string, request: autocannon.Request, duration =
   });
 }
 
+/** The floor server in a child process; resolves to its base URL and a stop function. */
+async function startFloor(dir: string) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/floor-server.ts', String(port), join(dir, 'floor.db')], {
+    cwd: resolve(import.meta.dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/api/v1/health`, child);
+  return {
+    base,
+    stop: () => new Promise((r) => {
+      child.once('exit', r);
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
 export default async function bench() {
   const dir = mkdtempSync(join(tmpdir(), 'ga-bench-'));
+  const floor = await startFloor(dir);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const root = resolve(import.meta.dirname, '..');
@@ -62,7 +83,7 @@ export default async function bench() {
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'api/server.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'bench.db'), ALIYUN_SPI_KEY: KEY, SMTP_URL: '', TRUST_PROXY: '1' },
+    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'bench.db'), ALIYUN_SPI_KEY: KEY, SMTP_URL: '', TRUST_PROXY: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
@@ -94,41 +115,67 @@ export default async function bench() {
 
     const reads = started.map((a) => ({ path: `/api/v1/activations/${a.id}`, headers: { authorization: `Bearer ${a.token}` } }));
     await run('warm-up', base, { method: 'GET', path: '/api/v1/health' }, 1);
-    const results: Result[] = [];
-    results.push(await run('GET  /api/v1/health', base, { method: 'GET', path: '/api/v1/health' }));
-    let n = 0;
+    await run('warm-up', floor.base, { method: 'GET', path: '/api/v1/health' }, 1);
     const sites = ['cn1', 'cn2', 'cn4', 'us1', 'eu1'];
     // Bodies made up front: the load generator shares the machine's two cores with the server.
     const bodies = instances.map((inst, i) => JSON.stringify({ ...inst, site: sites[i % sites.length] }));
-    results.push(await run('POST /api/v1/activations', base, {
-      method: 'POST',
-      path: '/api/v1/activations',
-      headers: { 'content-type': 'application/json' },
-      setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'x-forwarded-for': client(1000 + n) }, body: bodies[n++ % INSTANCES] }),
-    }));
+    let f = 0;
+    let n = 0;
     let m = 0;
-    results.push(await run('GET  /api/v1/activations/:id', base, {
-      method: 'GET',
-      setupRequest: (req) => {
-        const a = reads[m++ % reads.length]!;
-        return { ...req, path: a.path, headers: a.headers };
-      },
-    }));
-
-    const health = results[0]!;
-    console.log(`${CONNECTIONS} connections, ${DURATION_S} s each, server: tsx api/server.ts (child process, WAL file database, access log on)`);
-    console.log('route                           req/s    p50 ms  p99 ms  rate/health  p99/health  requests  non-2xx  errors');
-    for (const r of results) {
+    // The machine is shared: each route runs right after its floor, in rounds, and the best round
+    // of each counts, so a burst of someone else's load hits one sample rather than one side.
+    const series: Array<[string, string, autocannon.Request]> = [
+      ['floor: bare Hono health', floor.base, { method: 'GET', path: '/api/v1/health' }],
+      ['GET  /api/v1/health', base, { method: 'GET', path: '/api/v1/health' }],
+      ['floor: Hono+zod+1 insert', floor.base, {
+        method: 'POST', path: '/api/v1/activations', headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: bodies[f++ % INSTANCES] }),
+      }],
+      ['POST /api/v1/activations', base, {
+        method: 'POST',
+        path: '/api/v1/activations',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'x-forwarded-for': client(1000 + n) }, body: bodies[n++ % INSTANCES] }),
+      }],
+      ['GET  /api/v1/activations/:id', base, {
+        method: 'GET',
+        setupRequest: (req) => {
+          const a = reads[m++ % reads.length]!;
+          return { ...req, path: a.path, headers: a.headers };
+        },
+      }],
+    ];
+    const best = new Map<string, Result>();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [title, url, req] of series) {
+        const r = await run(title, url, req);
+        const prev = best.get(title);
+        if (!prev || r.rps > prev.rps) best.set(title, prev ? { ...r, non2xx: r.non2xx + prev.non2xx, errors: r.errors + prev.errors } : r);
+      }
+    }
+    await floor.stop();
+    const [floorHealth, , floorStart] = series.map(([t]) => best.get(t)!) as [Result, Result, Result];
+    const results = [best.get(series[1]![0])!, best.get(series[3]![0])!, best.get(series[4]![0])!];
+    const [health, start, read] = results as [Result, Result, Result];
+    // Each route against its floor: the start against the bare insert, the reads against bare health.
+    const floorOf = new Map<Result, Result>([[health, floorHealth], [start, floorStart], [read, floorHealth]]);
+    console.log(`${CONNECTIONS} connections, ${DURATION_S} s each, best of ${ROUNDS} interleaved rounds; server: node --import tsx api/server.ts (child process, WAL file database, ` +
+      'access log on); floor: bench/floor-server.ts, same conditions');
+    console.log('route                           req/s    p50 ms  p99 ms  rate/floor  requests  non-2xx  errors');
+    for (const r of [floorHealth, floorStart, ...results]) {
+      const fl = floorOf.get(r);
       console.log(
         `${r.title.padEnd(30)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(8)} ${String(r.p99).padStart(7)} ` +
-        `${(r.rps / health.rps).toFixed(2).padStart(11)} ${(health.p99 ? r.p99 / health.p99 : NaN).toFixed(2).padStart(11)} ` +
+        `${(fl ? (r.rps / fl.rps).toFixed(2) : '—').padStart(10)} ` +
         `${String(r.total).padStart(9)} ${String(r.non2xx).padStart(8)} ${String(r.errors).padStart(7)}`,
       );
     }
-    const start = results[1]!;
-    const ok = start.rps / health.rps >= 0.4 && start.p99 < 20;
-    console.log(`target (POST /activations ≥ 40% of health's rate, p99 < 20 ms): ${ok ? 'met' : 'NOT met'} ` +
-      `(${((start.rps / health.rps) * 100).toFixed(0)}%, p99 ${start.p99} ms)`);
+    const startRatio = start.rps / floorStart.rps;
+    const healthRatio = health.rps / floorHealth.rps;
+    const p99 = Math.max(health.p99, start.p99, read.p99);
+    const ok = startRatio >= 0.7 && healthRatio >= 0.6 && p99 < 15;
+    console.log(`targets (POST /activations ≥ 70% of its floor, GET /health ≥ 60% of bare health, p99 < 15 ms): ${ok ? 'met' : 'NOT met'} ` +
+      `(start ${(startRatio * 100).toFixed(0)}%, health ${(healthRatio * 100).toFixed(0)}%, worst p99 ${p99} ms)`);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));

@@ -65,7 +65,7 @@ function seed(file: string) {
 export default async function load(): Promise<void> {
   const file = join(mkdtempSync(join(tmpdir(), 'load-bench-')), 'api.sqlite');
   const seeded = seed(file);
-  const server = await startApiServer({ databasePath: file, env: { ALIYUN_SPI_KEY: KEY, TRUST_PROXY: '1', NODE_ENV: 'production', REQUIRE_VERIFIED_LINK: 'false' } });
+  const server = await startApiServer({ databasePath: file, env: { ALIYUN_SPI_KEY: KEY, TRUST_PROXY: '1', NODE_ENV: 'test', REQUIRE_VERIFIED_LINK: 'false' } });
   const statuses: Record<Kind, Record<number, number>> = { start: {}, code: {}, binding: {}, spi: {} };
   let nextBinding = 0;
   let nextCodeAct = 0;

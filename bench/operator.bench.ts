@@ -53,8 +53,10 @@ function seed(path: string, now: number) {
       const at = now - (i % 90) * DAY - (i % 1000) * 1000;
       act.run(`act_${i}`, 'f'.repeat(64), accountOf(i % INSTANCES), instanceOf(i % INSTANCES), at, at, at + DAY);
     }
-    const mail = db.prepare('INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)');
-    for (let i = 0; i < MAILS; i++) mail.run(`user${i % LINKS}@example.com`, 'Your code', `Your code is ${String(i).padStart(6, '0')}`, now - i * 1000);
+    // Code mails as the outbox keeps them once sent: the code itself dropped.
+    const mail = db.prepare(`INSERT INTO outbox (recipient, subject, body, secret_expires_at, status, attempts, created_at, sent_at)
+      VALUES (?, 'Your code', 'Your code is {{secret}}', ?, 'sent', 1, ?, ?)`);
+    for (let i = 0; i < MAILS; i++) mail.run(`user${i % LINKS}@example.com`, now - i * 1000 + 600_000, now - i * 1000, now - i * 1000);
   })());
   // Links as the activation steps make them: link and activation step in one request (one audit id each).
   const link = db.prepare('INSERT INTO cloud_account_links (account_id, billing_account_id, linked_at, proof) VALUES (?, ?, ?, ?)');

@@ -48,7 +48,11 @@ describe('SIGKILL under writes', () => {
       }
     };
     const clients = Array.from({ length: 8 }, (_, c) => client(c));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Killed once enough writes were answered (not after a fixed time: on a busy machine 1.5 s
+    // may hold only a few dozen), while the clients keep writing.
+    for (let waited = 0; waited < 20_000 && (acknowledged.length < 60 || acknowledgedActivations.length < 60); waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     killed = true;
     await first.stop('SIGKILL');
     await Promise.all(clients);

@@ -46,7 +46,7 @@ describe('audit context', () => {
     expect(() => repos.tx(() => repos.instances.insert(instance('1'), 0))).toThrow(MissingAuditContextError);
     expect(db.prepare('SELECT COUNT(*) FROM instances').pluck().get()).toBe(0);
     // A write that no trigger audits needs no context.
-    repos.outbox.add('a@example.com', 's', 'b', 0);
+    repos.outbox.add({ to: 'a@example.com', subject: 's', text: 'b' }, 0);
   });
 
   it('outside tests (strict off), such a write is kept with no request id', () => {

@@ -3,20 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { DatabaseTooNewError, loadMigrations, openDatabase } from './connection';
+import { DatabaseTooNewError, latestVersion, loadMigrations, openDatabase } from './connection';
 
 describe('database', () => {
   it('a fresh database reaches the latest user_version with WAL and foreign keys on', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ga-db-'));
     const db = openDatabase(join(dir, 'sub', 'a.db'));
-    expect(db.pragma('user_version', { simple: true })).toBe(loadMigrations().length);
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion());
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
     db.close();
     // Opening again applies nothing twice.
     const again = openDatabase(join(dir, 'sub', 'a.db'));
-    expect(again.pragma('user_version', { simple: true })).toBe(loadMigrations().length);
+    expect(again.pragma('user_version', { simple: true })).toBe(latestVersion());
     again.close();
   });
 
@@ -38,6 +38,11 @@ describe('database', () => {
     expect(db.prepare('SELECT name FROM pragma_table_info(\'a\')').pluck().all()).toEqual(['x', 'y']);
     writeFileSync(join(dir, '004_d.sql'), 'SELECT 1;');
     expect(() => loadMigrations(dir)).toThrow(/expected version 3/);
+    writeFileSync(join(dir, '003_c.sql'), 'CREATE TABLE c (z INTEGER);');
+    const later = openDatabase(':memory:', loadMigrations(dir));
+    expect(later.pragma('user_version', { simple: true })).toBe(4);
+    writeFileSync(join(dir, '004_e.sql'), 'SELECT 1;');
+    expect(() => loadMigrations(dir)).toThrow(/expected version 5, found 004_e/);
   });
 
   it('a failing migration leaves the database at the previous version', () => {

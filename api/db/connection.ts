@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -38,14 +38,17 @@ export class DatabaseTooNewError extends Error {
   }
 }
 
+/** The schema version a fully migrated database is at. */
+export const latestVersion = (migrations = loadMigrations()) => migrations.reduce((v, m) => Math.max(v, m.version), 0);
+
 /** Applies every migration newer than `PRAGMA user_version`, each in its own transaction. */
 export function migrate(db: Db, migrations = loadMigrations()): number {
   // The audit triggers call these: a connection without them could not write.
   registerAuditFunctions(db);
-  const latest = migrations.length;
+  const latest = latestVersion(migrations);
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) throw new DatabaseTooNewError(current, latest);
-  for (const m of migrations.slice(current)) {
+  for (const m of migrations.filter((x) => x.version > current)) {
     db.transaction(() => {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
@@ -54,9 +57,15 @@ export function migrate(db: Db, migrations = loadMigrations()): number {
   return latest;
 }
 
-/** Opens (creating the folder and file if needed) and migrates the database. `:memory:` for tests. */
+/**
+ * Opens (creating the folder and file if needed) and migrates the database. `:memory:` for tests.
+ * A new database is readable by its owner only (SQLite gives its -wal and -shm the same mode).
+ */
 export function openDatabase(path: string, migrations?: Migration[]): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  }
   const db = new Database(path);
   try {
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
@@ -104,6 +113,8 @@ export function startCheckpointer(db: Db, everyMs = 1000, backstopPages = 20_000
   worker.unref();
   return () =>
     new Promise<void>((done) => {
+      // Held while it closes: an unreferenced worker would let the process end before it has.
+      worker.ref();
       worker.once('exit', () => done());
       worker.postMessage('stop');
     });

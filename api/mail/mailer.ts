@@ -1,12 +1,17 @@
 import nodemailer from 'nodemailer';
-import type { OutboxRepository } from '../db/repositories/outbox';
 
 export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /**
+   * A secret the subject and text contain (a verification code): the outbox keeps it apart from
+   * the text and drops it once the message is sent or the secret has expired.
+   */
+  secret?: { value: string; expiresAt: number };
 }
 
+/** A transport: what actually delivers a message. Services write to the outbox (mail/outbox.ts), which uses one. */
 export interface Mailer {
   /** Resolves once the message is accepted for delivery; rejects when it cannot be. */
   send(message: MailMessage): Promise<void>;
@@ -14,7 +19,11 @@ export interface Mailer {
 
 /** Real delivery over SMTP (`smtp://user:pass@host:587`, `smtps://…`). */
 export function smtpMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // A mail server that accepts the connection and then says nothing must not hold a delivery
+  // forever (the URL's own settings win over these).
+  const transport = nodemailer.createTransport({
+    url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000,
+  } as Parameters<typeof nodemailer.createTransport>[0] & { url: string });
   return {
     async send(m) {
       await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text });
@@ -23,22 +32,14 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
 }
 
 /**
- * Without SMTP: keep the message in the outbox table. With `echo` (development only: `npm start`
- * on one machine, no mail server) the message, code included, is also printed so one person can
- * walk the whole flow. Anywhere else a code must never reach a log: only the fact is printed.
+ * Development without SMTP (`npm start` on one machine, no mail server): "delivers" by printing
+ * the message, code included, so one person can walk the whole flow. Never used in production
+ * (the server refuses to start there without SMTP_URL).
  */
-export function outboxMailer(outbox: OutboxRepository, log: (line: string) => void = console.log,
-  now: () => number = Date.now, echo = false): Mailer {
+export function logMailer(log: (line: string) => void = console.log): Mailer {
   return {
     async send(m) {
-      outbox.add(m.to, m.subject, m.text, now());
-      if (echo) log(`[mail → ${m.to}] ${m.subject}\n${m.text.replace(/^/gm, '    ')}`);
-      else log(`[mail → ${maskAddress(m.to)}] kept in the outbox table (no SMTP_URL)`);
+      log(`[mail → ${m.to}] ${m.subject}\n${m.text.replace(/^/gm, '    ')}`);
     },
   };
-}
-
-function maskAddress(a: string): string {
-  const at = a.lastIndexOf('@');
-  return at > 0 ? `${a[0]}***${a.slice(at)}` : '***';
 }

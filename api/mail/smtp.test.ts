@@ -46,7 +46,10 @@ describe('mail over SMTP', () => {
     const decoded = msg!.data.replace(/=\r?\n/g, '');
     const code = /Guance verification code: (\d{6})/.exec(decoded)?.[1] ?? /code is (\d{6})/.exec(decoded)?.[1];
     expect(code).toMatch(/^\d{6}$/);
-    expect(ctx.repos.outbox.to('smtp.user@example.com')).toEqual([]);
+    // Sent: the outbox row stays for the operator, without the code.
+    const [row] = ctx.repos.outbox.to('smtp.user@example.com');
+    expect(row).toMatchObject({ status: 'sent', attempts: 1, secretGone: true });
+    expect(JSON.stringify(ctx.db.prepare('SELECT * FROM outbox').all())).not.toContain(code!);
     const reg = await a.call('POST', '/registration', ctx.registrationBody('smtpuser', 'smtp.user@example.com', code!));
     expect(reg.status).toBe(201);
   });
@@ -56,18 +59,14 @@ describe('mail over SMTP', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
     const deadPort = (closed.server.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const ctx = setup({ mailer: smtpMailer(`smtp://127.0.0.1:${deadPort}`, 'x@activator.test'), log: () => {} });
+    const ctx = setup({ mailer: smtpMailer(`smtp://127.0.0.1:${deadPort}`, 'x@activator.test') });
     const a = await ctx.start();
     const body = { purpose: 'register', email: 'lost@example.com' };
-    const errors: unknown[] = [];
-    const orig = console.error;
-    console.error = (...args: unknown[]) => errors.push(args);
-    try {
-      expect(await a.call('POST', '/verification-codes', body)).toMatchObject({ status: 502, body: { error: { code: 'MAIL_FAILED' } } });
-      expect(await a.call('POST', '/verification-codes', body)).toMatchObject({ status: 502, body: { error: { code: 'MAIL_FAILED' } } });
-    } finally {
-      console.error = orig;
-    }
-    expect(errors.length).toBe(2);
+    expect(await a.call('POST', '/verification-codes', body)).toMatchObject({ status: 502, body: { error: { code: 'MAIL_FAILED' } } });
+    expect(await a.call('POST', '/verification-codes', body)).toMatchObject({ status: 502, body: { error: { code: 'MAIL_FAILED' } } });
+    // Each failure is logged (the address masked); the withdrawn code mails are cancelled, codes dropped.
+    expect(ctx.logs.filter((l) => /verification mail to l\*\*\*t@example.com failed/.test(l))).toHaveLength(2);
+    expect(ctx.repos.outbox.to('lost@example.com').map((m) => [m.status, m.secretGone])).toEqual([['cancelled', true], ['cancelled', true]]);
+    expect(ctx.db.prepare('SELECT count(*) FROM verification_codes').pluck().get()).toBe(0);
   });
 });

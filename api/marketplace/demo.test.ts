@@ -26,8 +26,9 @@ describe('sandbox demo', () => {
     const s = setup();
     const seed = await seedDemo(s.db, SPI_KEY, { now: s.clock.now });
     expect(s.repos.instances.get(seed.releasedInstanceId)!.status).toBe('released');
-    // Nothing was mailed for the demo's own steps.
-    expect(s.repos.outbox.to(seed.email)).toHaveLength(0);
+    // Nothing was mailed for the demo's own steps: their messages were caught by the demo, none is
+    // left in the outbox for the server's mail worker to send.
+    expect(s.repos.outbox.to(seed.email).filter((m) => m.status === 'pending')).toEqual([]);
 
     const r = await s.call('POST', '/activations', { accountId: seed.accountId, instanceId: seed.instanceId, site: 'cn1' });
     expect(r.body.activation).toMatchObject({ next: 'bind-billing-account', paths: ['bind-billing-account'] });

@@ -6,6 +6,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createApi } from '../app';
 import type { Db } from '../db/connection';
+import { createRepositories } from '../db/repositories';
 import type { MailMessage } from '../mail/mailer';
 import { formatBeijingTime } from './free-login';
 import { signSpiParams } from './signature';
@@ -29,7 +30,7 @@ const digits = (n: number) => String(randomInt(1, 10)) + Array.from({ length: n 
 
 export async function seedDemo(db: Db, spiKey: string, opts: { email?: string; now?: () => number } = {}): Promise<DemoSeed> {
   const mail: MailMessage[] = [];
-  const { app } = createApi({
+  const { app, outbox } = createApi({
     db, spiKey, now: opts.now, log: () => {},
     mailer: { send: async (m) => { mail.push(m); } },
   });
@@ -81,5 +82,8 @@ export async function seedDemo(db: Db, spiKey: string, opts: { email?: string; n
   if (registered.status !== 201) await fail('registering the Billing Center account', registered);
   await spi({ action: 'releaseInstance', instanceId: releasedInstanceId, isRefund: 'false' });
   await createInstance(accountId, instanceId);
+  // The release notice went to the outbox with the release: caught here too, not left for the
+  // server's mail worker to send to the demo address.
+  for (const m of createRepositories(db).outbox.to(email)) if (m.status === 'pending') await outbox.deliver(m.id);
   return { accountId, instanceId, releasedInstanceId, username, email, password, workspaceName, probe: { id: activation.id, token } };
 }

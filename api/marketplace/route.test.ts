@@ -96,6 +96,10 @@ describe('GET /marketplace/aliyun', () => {
     // A repeated parameter makes the signed string ambiguous.
     const dup = await app.request('/marketplace/aliyun?action=a&action=b&token=00000000000000000000000000000000');
     expect(dup.status).toBe(400);
+    // A value holding & or = is refused before anything runs, signed or not.
+    const smuggled = await spi({ action: 'upgradeInstance', instanceId: '404', skuId: 'S&zz=1' });
+    expect(smuggled).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST', message: expect.stringMatching(/skuId/) } } });
+    expect(repos.instances.calls()).toHaveLength(3);
     expect((await app.request('/marketplace/aliyun', { method: 'POST' })).status).toBe(405);
   });
 });

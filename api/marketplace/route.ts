@@ -6,7 +6,8 @@ import { freeLoginFailure } from './free-login-outcome';
 import { type WebBundle, WEB_CSP, webPage } from '../web/bundle';
 import { freeLoginOutcomeBlock, pageLang, renderFreeLoginFailure } from './free-login-page';
 import { LANDING_CSP } from './landing';
-import { verifySpiSignature } from './signature';
+import { safeParseSpiCall } from './schemas';
+import { ambiguousParam, verifySpiSignature } from './signature';
 
 /** A person's browser (free login) gets a page; a program gets the §7 JSON. */
 const wantsHtml = (c: Context) => /text\/html/i.test(c.req.header('Accept') ?? '');
@@ -35,6 +36,10 @@ export function marketplaceRoutes(svc: MarketplaceService, spiKey: string, audit
       if (Object.hasOwn(params, k)) throw new ApiError('BAD_REQUEST', `Parameter ${k} is repeated`);
       params[k] = v;
     }
+    const ambiguous = ambiguousParam(params);
+    if (ambiguous !== undefined) {
+      throw new ApiError('BAD_REQUEST', `Parameter ${ambiguous} holds & or =, which the signature cannot tell from more parameters`);
+    }
     const isLogin = c.req.path.replace(/\/+$/, '').endsWith('/login');
     const isVerify = isLogin || params.action === 'verify';
     // Nothing is kept of a call we cannot prove came from the marketplace: it is only counted.
@@ -43,7 +48,10 @@ export function marketplaceRoutes(svc: MarketplaceService, spiKey: string, audit
       if (isVerify && wantsHtml(c)) return errorPage(c, web, 403, 'BAD_SIGNATURE');
       throw new ApiError('BAD_SIGNATURE', 'The token does not match the parameters');
     }
-    const answer = svc.handle(isLogin && params.action === undefined ? { ...params, action: 'verify' } : params, audit(c));
+    const signed = isLogin && params.action === undefined ? { ...params, action: 'verify' } : params;
+    // Each action's parameters are parsed here, at the edge; a call that does not parse is still logged.
+    const parsed = safeParseSpiCall(signed);
+    const answer = parsed.ok ? svc.handle(parsed.call, audit(c)) : svc.refuse(signed, parsed.error, audit(c));
     if (answer.location) return c.redirect(answer.location, 302);
     if (isVerify && answer.status >= 400 && wantsHtml(c)) {
       const err = (answer.body as { error: { code: string; details?: unknown } }).error;

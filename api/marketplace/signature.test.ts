@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signSpiParams, spiSignature, verifySpiSignature } from './signature';
+import { ambiguousParam, signSpiParams, spiSignature, verifySpiSignature } from './signature';
 
 // Expected values come from the rule written out by hand: the string is typed here literally, then
 // hashed with node:crypto directly, never through the code under test.
@@ -50,5 +50,17 @@ describe('SPI signature', () => {
 
   it('signSpiParams adds the token verify expects', () => {
     expect(signSpiParams(params, key).token).toBe(md5(signed));
+  });
+
+  it('refuses a value or name holding & or =: the signed string could not tell it from more parameters', () => {
+    // trial "false&zz=1" signs exactly as trial false plus zz 1.
+    const smuggled = { ...params, trial: 'false&zz=1' };
+    const split = { ...params, trial: 'false', zz: '1' };
+    expect(spiSignature(smuggled, key)).toBe(spiSignature(split, key));
+    expect(verifySpiSignature(signSpiParams(split, key), key)).toBe(true);
+    expect(verifySpiSignature({ ...smuggled, token: spiSignature(split, key) }, key)).toBe(false);
+    expect(ambiguousParam(smuggled)).toBe('trial');
+    expect(ambiguousParam({ ...params, 'a=b': 'c' })).toBe('a=b');
+    expect(ambiguousParam({ ...params, token: 'x=y' })).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 // routes validate with: z.toJSONSchema gives JSON Schema 2020-12, which is OpenAPI 3.1's dialect.
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../../shared/errors';
-import { ACTIONS } from '../services/marketplace';
+import { SPI_ACTIONS as ACTIONS } from '../marketplace/schemas';
 import { AUTH_ERRORS, BODY_ERRORS, COMMON_ERRORS, OPERATIONS, ROUTING_ERRORS, type Operation } from './operations';
 
 type Json = Record<string, unknown>;

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../../shared/errors';
 import * as S from '../../shared/schemas';
-import { ACTIONS } from '../services/marketplace';
+import { SPI_ACTIONS as ACTIONS } from '../marketplace/schemas';
 
 export type Method = 'get' | 'post' | 'patch';
 
@@ -52,25 +52,26 @@ const SiteSchema = z.object({
 });
 const SitesResponse = z.object({ sites: z.array(SiteSchema) });
 
-// The SPI: one GET whose `action` picks the parameters (validated by the service with ACTIONS).
+// The SPI: one GET whose `action` picks the parameters (parsed at the edge with marketplace/schemas.ts).
 const SpiQuery = z.object({
   action: z.enum(Object.keys(ACTIONS) as [keyof typeof ACTIONS, ...(keyof typeof ACTIONS)[]]),
   token: z.string().regex(/^[0-9a-f]{32}$/).describe('Lowercase hex MD5 of the other parameters sorted by name, joined as k=v&k=v, then &key=<vendor secret>'),
-  aliUid: z.string().optional().describe('createInstance'),
-  orderBizId: z.string().optional().describe('createInstance: becomes the instance ID'),
+  aliUid: z.string().optional().describe('createInstance, orderPay'),
+  orderBizId: z.string().optional().describe('createInstance: becomes the instance ID; orderPay: the instance paid for'),
+  requestId: z.string().optional().describe('orderPay: the marketplace\'s idempotency key'),
   orderId: z.string().optional(),
-  productCode: z.string().optional().describe('createInstance'),
+  productCode: z.string().optional().describe('createInstance, orderPay'),
   skuId: z.string().optional().describe('createInstance, upgradeInstance'),
   trial: z.enum(['true', 'false']).optional(),
   expiredOn: z.string().optional().describe('yyyy-MM-dd HH:mm:ss'),
   template: z.string().optional(),
-  instanceId: z.string().optional().describe('every action but createInstance'),
+  instanceId: z.string().optional().describe('every action but createInstance and orderPay'),
   isRefund: z.enum(['true', 'false']).optional().describe('releaseInstance'),
   timeStamp: z.string().optional().describe('verify: yyyy-MM-dd HH:mm:ss'),
 });
 const SpiAnswer = z.union([
   z.object({ instanceId: z.string(), appInfo: z.object({ authUrl: z.string() }).optional() }).describe('createInstance (instanceId "0" asks the marketplace to retry)'),
-  z.object({ success: z.literal(true) }).describe('renewInstance, upgradeInstance, expiredInstance, releaseInstance'),
+  z.object({ success: z.literal(true) }).describe('renewInstance, upgradeInstance, expiredInstance, releaseInstance, orderPay'),
 ]);
 const FreeLoginQuery = z.object({
   instanceId: z.string(),

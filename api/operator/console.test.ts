@@ -102,7 +102,7 @@ describe('operator console: access', { timeout: 30_000 }, () => {
     expect(s.db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(before);
     const sent = await c.post('/operator/sign-in/code', { email: 'Codes@Vendor.test' });
     expect(sent.text).toContain('id="code-form"');
-    const body = s.db.prepare("SELECT body FROM outbox WHERE recipient = 'codes@vendor.test' ORDER BY id DESC").pluck().get() as string;
+    const body = s.repos.outbox.to('codes@vendor.test').at(-1)!.body;
     const code = /is (\d{6})/.exec(body)![1]!;
     const bad = await c.post('/operator/sign-in/verify', { email: 'codes@vendor.test', code: code === '000000' ? '111111' : '000000' });
     expect(bad.status).toBe(422);
@@ -263,23 +263,32 @@ describe('operator console: actions', { timeout: 30_000 }, () => {
     expect(s.db.prepare('SELECT count(*) FROM cloud_account_links').pluck().get()).toBe(1);
   });
 
-  it('resends a message through the mailer', async () => {
+  it('resends a failed message through the outbox, never one that carried a code', async () => {
     const sent: string[] = [];
     const s = setup({ mailer: { send: async (m) => { sent.push(`${m.to}|${m.subject}|${m.text}`); } } });
     await addOperator(s.db, s.clock.now(), OPERATOR.email, null);
-    const id = s.fixture(() => Number(s.db.prepare("INSERT INTO outbox (recipient, subject, body, created_at) VALUES ('x@example.com', 'Hello', 'Body', 1) RETURNING id").pluck().get()));
+    const id = s.fixture(() => Number(s.db.prepare(`INSERT INTO outbox (recipient, subject, body, status, attempts, last_error, created_at)
+      VALUES ('x@example.com', 'Hello', 'Body', 'failed', 10, 'connection refused', 1) RETURNING id`).pluck().get()));
+    const codeMail = s.fixture(() => Number(s.db.prepare(`INSERT INTO outbox (recipient, subject, body, secret_expires_at, status, attempts, created_at)
+      VALUES ('y@example.com', 'Your code', 'Your code is {{secret}}', 2, 'expired', 1, 1) RETURNING id`).pluck().get()));
     const c = new ConsoleClient(s.app, undefined, s.db);
-    // This app's mailer is the test's: the sign-in code goes there, not to the outbox.
+    // This app's transport is the test's: the sign-in code is delivered there through the outbox.
     await c.get('/operator/sign-in');
     await c.post('/operator/sign-in/code', { email: OPERATOR.email });
     const code = /is (\d{6})/.exec(sent.pop()!.split('|')[2]!)![1]!;
     expect((await c.post('/operator/sign-in/verify', { email: OPERATOR.email, code })).status).toBe(303);
-    await c.get('/operator/mail');
+    const list = await c.get('/operator/mail');
+    expect(list.text).toContain(`/operator/mail/${id}/resend`);
+    expect(list.text).not.toContain(`/operator/mail/${codeMail}/resend`);
     const { first, second } = await c.confirmed(`/operator/mail/${id}/resend`);
     expect(first.text).toContain('x@example.com');
     expect(second.status).toBe(200);
     expect(sent).toEqual(['x@example.com|Hello|Body']);
-    expect(s.db.prepare("SELECT outcome FROM operator_actions WHERE action = 'resend-mail'").pluck().all()).toEqual(['ok']);
+    expect(s.repos.outbox.get(id)).toMatchObject({ status: 'sent', attempts: 11 });
+    // A code is never sent late, whoever asks.
+    expect((await c.confirmed(`/operator/mail/${codeMail}/resend`)).second.status).toBe(409);
+    expect(s.repos.outbox.get(codeMail)!.status).toBe('expired');
+    expect(s.db.prepare("SELECT outcome FROM operator_actions WHERE action = 'resend-mail' ORDER BY id").pluck().all()).toEqual(['ok', 'WRONG_STATE']);
   });
 
   it('applies a kept marketplace call again once its instance exists', async () => {

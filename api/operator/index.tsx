@@ -5,11 +5,10 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Repositories } from '../db/repositories';
-import type { LifecycleRepository } from '../db/repositories/lifecycle';
 import { OperatorActionRepository } from '../db/repositories/operator-actions';
 import { ApiError } from '../lib/errors';
 import { validate } from '../lib/validate';
-import type { Mailer } from '../mail/mailer';
+import type { MailOutbox } from '../mail/outbox';
 import type { RateLimiter } from '../security/rate-limit';
 import type { LifecycleService } from '../services/lifecycle';
 import type { LinkService } from '../services/links';
@@ -30,10 +29,10 @@ import {
 
 export interface OperatorConsoleDeps {
   repos: Repositories;
-  lifecycleRepo: LifecycleRepository;
   lifecycle: LifecycleService;
   marketplace: MarketplaceService;
-  mailer: Mailer;
+  /** The app's durable outbox: sign-in codes, and the mail view's resend. */
+  outbox: MailOutbox;
   /** The app's LinkService (the one unlink rule). */
   links: LinkService;
   limiter: RateLimiter;
@@ -57,7 +56,7 @@ const SIGN_IN_FORMS = new Set(['/operator/sign-in', '/operator/sign-in/code', '/
 export function operatorConsole(d: OperatorConsoleDeps) {
   const ops = new OperatorRepository(d.repos.db);
   if (d.operatorEmails) ops.syncFromConfig(d.operatorEmails, d.now());
-  const auth = new OperatorAuthService(ops, new OperatorActionRepository(d.repos.db), d.mailer, d.codeSecret, d.now, d.limiter, { idleMs: d.idleMs });
+  const auth = new OperatorAuthService(ops, new OperatorActionRepository(d.repos.db), d.repos, d.outbox, d.codeSecret, d.now, d.limiter, { idleMs: d.idleMs });
   const svc = new ConsoleService(d);
   const publicOrigin = new URL(d.publicUrl).origin;
 
@@ -224,8 +223,8 @@ export function operatorConsole(d: OperatorConsoleDeps) {
       const m = svc.mail.message(id);
       if (!m) throw new ApiError('NOT_FOUND', `No message #${id}`);
       if (c.req.valid('form').confirm !== 'yes') return confirm(c, t('q_resend', id, m.recipient), {}, '/operator/mail');
-      await svc.resendMail(id, actor(c));
-      return done(c, `${t('resend')}: #${id} → ${m.recipient}`, '/operator/mail');
+      const r = await svc.resendMail(id, actor(c));
+      return done(c, `${t('resend')}: #${id} → ${m.recipient} (${t(r === 'sent' ? 'ms_sent' : 'ms_pending')})`, '/operator/mail');
     })
     .post('/pending/:id/apply', validate('param', S.RowParam), validate('form', S.ConfirmForm), (c) => {
       const { id } = c.req.valid('param');

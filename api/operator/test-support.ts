@@ -2,6 +2,7 @@
 // read from the page as a browser's form would carry it), and form posts.
 import type { Hono } from 'hono';
 import type { Db } from '../db/connection';
+import { OutboxRepository } from '../db/repositories/outbox';
 import { hashPassword } from '../lib/crypto';
 import { OperatorRepository } from './repositories/operators';
 
@@ -70,7 +71,7 @@ export class ConsoleClient {
 
   private async codeSignIn(db: Db, email: string) {
     await this.post('/operator/sign-in/code', { email });
-    const body = db.prepare('SELECT body FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1').pluck().get(email.toLowerCase()) as string;
+    const body = new OutboxRepository(db).to(email.toLowerCase()).at(-1)!.body;
     return this.post('/operator/sign-in/verify', { email, code: /is (\d{6})/.exec(body)![1]! });
   }
 

@@ -1,11 +1,13 @@
 // Races through a real listening server: 20 concurrent attempts at something only one may have.
 // Exactly one succeeds, the others get the 409 that names the conflict, and the database holds one.
+// Then the same rules when the database constraint, not the pre-check, decides.
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../lib/crypto';
 import { formatBeijingTime } from '../marketplace/free-login';
 import { signSpiParams } from '../marketplace/signature';
+import { ApiError } from '../lib/errors';
 import { MANY_BUYERS, SPI_KEY, setup } from '../test-support';
 
 const N = 20;
@@ -55,7 +57,10 @@ describe(`${N} concurrent attempts, one winner`, { timeout: 30_000 }, () => {
     expect(count(s, "SELECT COUNT(*) FROM guance_accounts WHERE username = 'same_name'")).toBe(1);
     expect(count(s, 'SELECT COUNT(*) FROM workspaces')).toBe(1);
     expect(count(s, "SELECT COUNT(*) FROM activations WHERE state = 'activated'")).toBe(1);
-  });
+    // The losers rolled back whole: no half-made link or settlement either.
+    expect(count(s, 'SELECT COUNT(*) FROM cloud_account_links')).toBe(1);
+    expect(count(s, 'SELECT COUNT(*) FROM settlements')).toBe(1);
+  }, 60_000);
 
   it('bind the same workspace', async () => {
     const s = setup({ rateLimits: MANY_BUYERS });
@@ -77,7 +82,7 @@ describe(`${N} concurrent attempts, one winner`, { timeout: 30_000 }, () => {
     const results = await Promise.all(acts.map((a) => post(`/activations/${a.id}/workspace-bindings`, { workspaceId: wsId }, a.token)));
     expect(outcome(results)).toEqual({ ok: 1, codes: ['409 WORKSPACE_NOT_BINDABLE'] });
     expect(count(s, 'SELECT COUNT(*) FROM settlements WHERE workspace_id = ? AND ended_at IS NULL', wsId)).toBe(1);
-  });
+  }, 60_000);
 
   it('link the same cloud account to different Billing Center accounts', async () => {
     const s = setup({ rateLimits: MANY_BUYERS });
@@ -97,7 +102,7 @@ describe(`${N} concurrent attempts, one winner`, { timeout: 30_000 }, () => {
     expect(outcome(results)).toEqual({ ok: 1, codes: ['409 CLOUD_ACCOUNT_LINKED_ELSEWHERE'] });
     expect(count(s, 'SELECT COUNT(*) FROM cloud_account_links WHERE account_id = ?', contested)).toBe(1);
     expect(count(s, "SELECT COUNT(*) FROM activations WHERE account_id = ? AND state = 'needs-workspace'", contested)).toBe(1);
-  });
+  }, 60_000);
 
   it('proved owners replacing a link made without proof (free login, then registration): it ends once, one mail', async () => {
     const s = setup({ rateLimits: MANY_BUYERS });
@@ -119,5 +124,39 @@ describe(`${N} concurrent attempts, one winner`, { timeout: 30_000 }, () => {
     expect(count(s, "SELECT COUNT(*) FROM link_endings WHERE account_id = ? AND reason = 'superseded'", contested)).toBe(1);
     expect(count(s, "SELECT COUNT(*) FROM cloud_account_links WHERE account_id = ? AND proof = 'marketplace'", contested)).toBe(1);
     expect(s.repos.outbox.to('squatter@example.com').filter((m) => m.subject.includes(contested))).toHaveLength(1);
+  });
+});
+
+// better-sqlite3 runs a transaction start to end without yielding, so requests within one process
+// mostly meet the friendly pre-check. Another process (or connection) can still slip between
+// check and write; then the database constraint decides. This drives that path directly.
+describe('when the constraint decides', () => {
+  it('the repositories map each unique constraint to its 409', () => {
+    const { repos, fixture } = setup();
+    const acct = { passwordHash: 'h', phone: null };
+    repos.accounts.insertBilling({ ...acct, id: 'b1', username: 'Zed', email: 'z@x.io', companyName: null, contactName: null, industry: null }, 0);
+    const code = (fn: () => void) => {
+      try {
+        fn();
+      } catch (e) {
+        expect(e).toBeInstanceOf(ApiError);
+        return (e as ApiError).code;
+      }
+      return 'no error';
+    };
+    expect(code(() => repos.accounts.insertBilling({ ...acct, id: 'b2', username: 'zed', email: 'other@x.io', companyName: null, contactName: null, industry: null }, 0))).toBe('USERNAME_TAKEN');
+    expect(code(() => repos.accounts.insertBilling({ ...acct, id: 'b3', username: 'amy', email: 'z@x.io', companyName: null, contactName: null, industry: null }, 0))).toBe('EMAIL_TAKEN');
+    repos.accounts.insertGuance({ ...acct, id: 'g1', username: 'zed', email: 'z@x.io' }, 0);
+    expect(code(() => repos.accounts.insertGuance({ ...acct, id: 'g2', username: 'ZED', email: 'q@x.io' }, 0))).toBe('USERNAME_TAKEN');
+    expect(code(() => repos.accounts.insertGuance({ ...acct, id: 'g3', username: 'amy', email: 'z@x.io' }, 0))).toBe('EMAIL_TAKEN');
+    // Links, instances and settlements are audited: written here as a fixture (test-support.ts).
+    fixture(() => {
+      repos.accounts.insertLink('1234567890123456', 'b1', 0);
+      expect(code(() => repos.accounts.insertLink('1234567890123456', 'b1', 0))).toBe('CLOUD_ACCOUNT_LINKED_ELSEWHERE');
+      repos.instances.insert({ id: '1', accountId: '1234567890123456', orderId: null, productCode: 'p', skuId: null, trial: false, template: null, expiredOn: null }, 0);
+      repos.workspaces.insert({ id: 'w1', name: 'W', site: 'cn1', language: 'zh', billingAccountId: 'b1' }, 'g1', 0);
+      repos.workspaces.settle('w1', '1234567890123456', '1', 0);
+      expect(code(() => repos.workspaces.settle('w1', '6543210987654321', '1', 0))).toBe('WORKSPACE_NOT_BINDABLE');
+    });
   });
 });

@@ -16,6 +16,13 @@ describe('meta routes', () => {
       name: 'China 1 (Hangzhou)', provider: 'aliyun', consoleUrl: 'https://console.guance.com/', loginUrl: 'https://auth.guance.com/login/pwd',
     });
   });
+
+  it('GET /health is a readiness check: it queries the database and answers 503 when that fails', async () => {
+    const { call, db } = setup();
+    expect(await call('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', database: 'ok' } });
+    db.close();
+    expect(await call('GET', '/health')).toMatchObject({ status: 503, body: { status: 'unavailable', database: 'failing' } });
+  });
 });
 
 describe('POST /activations', () => {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { setCookie } from 'hono/cookie';
 import {
@@ -16,9 +16,10 @@ import type { ActivationService } from '../services/activations';
 /**
  * `/api/v1/activations`: the wizard. Everything under `/:id` needs that activation's bearer token.
  * `audit` gives a request's audit context (its id, the clock), passed to every service call that writes.
+ * `admitStart` gives, for a request, the per-client limit a start passes inside its transaction.
  */
 export function activationRoutes(svc: ActivationService, audit: (c: Context) => AuditContext,
-  startLimit: MiddlewareHandler = async (_c, next) => next(),
+  admitStart: (c: Context) => () => void,
   opts: { signIn?: AlibabaSignInService; secureCookies?: boolean } = {}) {
   const signIn = () => {
     if (!opts.signIn) {
@@ -35,7 +36,8 @@ export function activationRoutes(svc: ActivationService, audit: (c: Context) => 
   });
 
   return new Hono()
-    .post('/', validate('json', StartActivationBody), startLimit, (c) => c.json(svc.start(c.req.valid('json'), audit(c)), 201))
+    .post('/', validate('json', StartActivationBody), (c) =>
+      c.json(svc.start(c.req.valid('json'), audit(c), { admit: admitStart(c) }), 201))
     .get('/:id', auth, (c) => c.json({ activation: svc.view(c.var.activation) }, 200))
     .patch('/:id', auth, validate('json', UpdateActivationBody), (c) =>
       c.json({ activation: svc.changeSite(c.var.activation, c.req.valid('json'), audit(c)) }, 200))

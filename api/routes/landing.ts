@@ -3,7 +3,6 @@
 import { Hono, type Context } from 'hono';
 import type { Repositories } from '../db/repositories';
 import type { ActivationService } from '../services/activations';
-import type { LifecycleRepository } from '../db/repositories/lifecycle';
 import { errorResponse } from '../lib/errors';
 import { LANDING_CSP, landingMarkers, renderLandingPage, type LandingData } from '../marketplace/landing';
 import { type WebBundle, WEB_BASE, WEB_CSP, webAsset, webPage } from '../web/bundle';
@@ -17,7 +16,7 @@ const notFoundPage = `<!doctype html><html lang="zh-CN"><head><meta charset="utf
  * same markers, `/activate` starts it from typed IDs, and `/activate/assets/*` serves its files.
  */
 export function landingRoutes(deps: {
-  repos: Repositories; activations: ActivationService; lifecycle: LifecycleRepository; apiOrigin: string; now: () => number;
+  repos: Repositories; activations: ActivationService; apiOrigin: string; now: () => number;
   web?: WebBundle;
 }) {
   const { web } = deps;
@@ -29,7 +28,7 @@ export function landingRoutes(deps: {
       const view = act && deps.activations.view(act);
       const data: LandingData | undefined = act && view && {
         version: 1, activationId: act.id, accountId: act.accountId, instanceId: act.instanceId, site: act.site,
-        verified: view.proof != null || deps.lifecycle.isVerified(act.id), proof: view.proof ?? null, expiresAt: view.expiresAt, apiOrigin: deps.apiOrigin,
+        verified: view.proof != null || (act.verified ?? false), proof: view.proof ?? null, expiresAt: view.expiresAt, apiOrigin: deps.apiOrigin,
       };
       if (web) {
         c.header('Content-Security-Policy', WEB_CSP);

@@ -1,9 +1,6 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isApiErrorBody } from '../../shared/errors';
 import { setup } from '../test-support';
-
-const POST_ROUTES = ['', '/verification-codes', '/registration', '/billing-account', '/workspaces', '/workspace-bindings'];
 
 describe('malformed input never produces a 500', () => {
   it('bad JSON, wrong content type, wrong types, huge bodies, unknown routes and methods', async () => {
@@ -62,25 +59,6 @@ describe('malformed input never produces a 500', () => {
     for (const p of ['name', 'language', 'agreeTerms', 'guanceAccount.username', 'guanceAccount.password', 'guanceAccount.email', 'guanceAccount.code']) {
       expect(paths.has(p), p).toBe(true);
     }
-  });
-
-  it('random JSON to every POST route: always a JSON error or success below 500', async () => {
-    const { app, start } = setup();
-    const a = await start();
-    const paths = ['/api/v1/activations', '/api/v1/sessions', ...POST_ROUTES.slice(1).map((p) => `/api/v1/activations/${a.id}${p}`)];
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...paths), fc.oneof(fc.jsonValue(), fc.object(), fc.string()), async (path, value) => {
-        const res = await app.request(path, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${a.token}` },
-          body: typeof value === 'string' ? value : JSON.stringify(value),
-        });
-        expect(res.status).toBeLessThan(500);
-        const body = await res.json();
-        if (res.status >= 400) expect(isApiErrorBody(body)).toBe(true);
-      }),
-      { numRuns: 300 },
-    );
   });
 
   it('a web page of another origin cannot write', async () => {

@@ -50,7 +50,7 @@ describe('rate limits through the API', () => {
     expect((await b.call('POST', '/verification-codes', { purpose: 'register', email: 'z@example.com' })).status).toBe(202);
   });
 
-  it('delays wrong codes per account, growing across new codes, and a right code clears it', async () => {
+  it('delays wrong codes per address, growing across new codes, and a right code clears it', async () => {
     const s = setup();
     const a = await s.start();
     const attempt = (c: string) => a.call('POST', '/registration', s.registrationBody('wuser', 'w@example.com', c));
@@ -71,7 +71,7 @@ describe('rate limits through the API', () => {
     expect((await attempt(code)).status).toBe(201);
   });
 
-  it('delays wrong passwords per account, growing, without saying whether the account exists', async () => {
+  it('delays wrong passwords per login string, growing, without saying whether the account exists', async () => {
     const s = setup();
     await s.register('pw_user', 'pw@example.com');
     const login = (l: string, p: string) => s.call('POST', '/sessions', { login: l, password: p });
@@ -84,6 +84,44 @@ describe('rate limits through the API', () => {
     expect((await login('pw_user', PASSWORD)).status).toBe(200);
     expect((await login('pw_user', 'wrong password 1')).status).toBe(401); // the success forgot the failures
     expect((await login('pw_user', PASSWORD)).status).toBe(200);
+  });
+});
+
+describe('logins', () => {
+  it('are limited per client address before any password is hashed', async () => {
+    const s = setup({ rateLimits: { loginsPerClient: { limit: 5, windowSeconds: 60 } } });
+    let n = 0;
+    const login = (ip: string) => s.app.request('/api/v1/sessions', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ login: `junk${n++}`, password: 'whatever 123' }),
+    }, from(ip));
+    for (let i = 0; i < 5; i++) expect((await login('198.51.100.7')).status).toBe(401);
+    const refused = await login('198.51.100.7');
+    expect([refused.status, refused.headers.get('Retry-After')]).toEqual([429, '60']);
+    expect(((await refused.json()) as any).error.code).toBe('RATE_LIMITED');
+    expect((await login('198.51.100.8')).status).toBe(401);
+    s.clock.advance(60_000);
+    expect((await login('198.51.100.7')).status).toBe(401);
+  });
+
+  it('count failures per login string: a username and an email are not shown to be one account', async () => {
+    const s = setup();
+    await s.register('twin_user', 'twin@example.com');
+    await s.register('other_user', 'other@example.com');
+    const login = (l: string, p = 'wrong password 1') => s.call('POST', '/sessions', { login: l, password: p });
+    for (let i = 0; i < 4; i++) expect((await login('twin_user')).status).toBe(401);
+    expect((await login('twin_user')).status).toBe(429);
+    // The same account by its email answers exactly as an email of another account, or of none.
+    for (const email of ['twin@example.com', 'other@example.com', 'nobody@example.com']) {
+      expect((await login(email)).status).toBe(401);
+    }
+    expect((await login('twin@example.com', PASSWORD)).status).toBe(200);
+    // Across both strings the account's own count still bounds the guesses.
+    const t = setup({ rateLimits: { wrongPasswords: { freeFailures: 100, baseDelaySeconds: 2, maxDelaySeconds: 900, resetAfterSeconds: 3600 } } });
+    await t.register('many_user', 'many@example.com');
+    for (let i = 0; i < 6; i++) expect((await t.call('POST', '/sessions', { login: i % 2 ? 'many_user' : 'many@example.com', password: 'no 1' })).status).toBe(401);
+    for (let i = 0; i < 5; i++) await t.call('POST', '/sessions', { login: 'many_user', password: 'no 1' });
+    expect((await t.call('POST', '/sessions', { login: 'many@example.com', password: PASSWORD })).status).toBe(429);
   });
 });
 
@@ -101,5 +139,10 @@ describe('nothing secret in logs', () => {
     for (const secret of [PASSWORD, 'Wrong-Pass-99', code, act.token, SPI_KEY]) expect(all).not.toContain(secret);
     expect(all).not.toMatch(/token=[0-9a-f]{32}/);
     expect(res.status).toBe(201);
+    // One JSON object per request, with the client's address for tracing an abuse.
+    const line = JSON.parse(access.find((l) => l.includes('/sessions'))!) as Record<string, unknown>;
+    expect(line).toMatchObject({ msg: 'request', method: 'POST', url: '/api/v1/sessions', status: 200, level: 30 });
+    expect(typeof line.reqId).toBe('string');
+    expect(line).toHaveProperty('client');
   });
 });

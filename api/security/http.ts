@@ -1,11 +1,10 @@
 // The HTTP guard rails every answer of the API passes through: a request id, an access log with
 // secrets masked, security headers, CORS for the extension and configured origins only, a refusal
 // of cross-site writes from web pages, and a 64 KB cap on request bodies.
+import type { ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { EXTENSION_ORIGINS } from '../../shared/extension-id';
 import { originOf } from '../../shared/origin';
 import { errorResponse } from '../lib/errors';
@@ -18,8 +17,10 @@ export interface HttpGuardOptions {
   allowedOrigins: readonly string[];
   /** PUBLIC_URL: pages the API serves itself (the landing page) are same-origin. */
   publicUrl?: string;
-  /** Where access-log lines go; nothing is logged when absent. */
+  /** Where access-log lines (one JSON object each) go; nothing is logged when absent. */
   log?: (line: string) => void;
+  /** The client's address as the proxy setting decides (TRUST_PROXY), for the access log. */
+  clientAddress?: (c: Context) => string;
   maxBodyBytes?: number;
 }
 
@@ -34,6 +35,26 @@ export function allowedOriginSet(opts: Pick<HttpGuardOptions, 'allowedOrigins' |
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
+ * What hono/secure-headers sets by default, with our CSP (JSON answers load nothing; the landing
+ * page sets its own, narrower one), and no-store: answers carry tokens and personal data.
+ */
+const STATIC_HEADERS: ReadonlyArray<[string, string]> = [
+  ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+  ['Origin-Agent-Cluster', '?1'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-DNS-Prefetch-Control', 'off'],
+  ['X-Download-Options', 'noopen'],
+  ['X-Frame-Options', 'SAMEORIGIN'],
+  ['X-Permitted-Cross-Domain-Policies', 'none'],
+  ['X-XSS-Protection', '0'],
+  ['Cache-Control', 'no-store'],
+];
+
+/**
  * Middleware in the order they must run. Mount with `app.use('*', ...httpGuards(opts))` before the
  * routes, so that even a 404 or a refused body carries the headers and a request id.
  */
@@ -41,32 +62,33 @@ export function httpGuards(opts: HttpGuardOptions): MiddlewareHandler[] {
   const allowed = allowedOriginSet(opts);
   const maxSize = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   return [
-    // Our own id only: a client-chosen id would let a caller forge what the audit trail points at.
-    requestId({ headerName: '', generator: () => crypto.randomUUID() }),
     async (c, next) => {
-      c.header('X-Request-Id', c.get('requestId'));
+      // Our own id only: a client-chosen id would let a caller forge what the audit trail points at.
+      const id = crypto.randomUUID();
+      c.set('requestId', id);
+      // Under @hono/node-server, the id and the security headers below go straight on Node's
+      // response: a header the handler sets still wins (writeHead merges over them), and Hono
+      // builds no Headers object for a dozen values (that costs more than a small JSON answer).
+      const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+      if (outgoing) {
+        outgoing.setHeader('X-Request-Id', id);
+        for (const [k, v] of STATIC_HEADERS) outgoing.setHeader(k, v);
+      } else {
+        c.header('X-Request-Id', id);
+        for (const [k, v] of STATIC_HEADERS) c.header(k, v);
+      }
       const started = performance.now();
       await next();
       if (opts.log) {
-        const url = new URL(c.req.url);
-        const ms = (performance.now() - started).toFixed(1);
-        opts.log(`${c.get('requestId')} ${c.req.method} ${redactUrl(url.pathname + url.search)} ${c.res.status} ${ms}ms`);
+        const url = c.req.url;
+        const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+        // pino's shape (level 30 = info), so these lines and the server's other logs read alike.
+        opts.log(JSON.stringify({
+          level: 30, time: Date.now(), msg: 'request', reqId: c.get('requestId'), method: c.req.method,
+          url: redactUrl(pathStart < 0 ? '/' : url.slice(pathStart)), status: c.res.status,
+          ms: Math.round((performance.now() - started) * 10) / 10, client: opts.clientAddress?.(c),
+        }));
       }
-    },
-    secureHeaders({
-      // JSON answers load nothing; the landing page sets its own, narrower policy.
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
-      referrerPolicy: 'no-referrer',
-      crossOriginResourcePolicy: 'same-origin',
-      strictTransportSecurity: 'max-age=31536000; includeSubDomains',
-      // A header a handler set (the landing page's CSP) stays; the rest are filled in.
-      overwrite: false,
-    }),
-    async (c, next) => {
-      // Answers carry tokens and personal data: no cache keeps them. (On the response's own headers:
-      // `c.header()` after the handler would rebuild the whole response as a web-stream Response.)
-      await next();
-      if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
     },
     onlyWithOrigin(cors({
       origin: (origin) => (allowed.has(origin) ? origin : null),
@@ -133,4 +155,11 @@ export function clientAddress(c: Context, trustedProxies = 0): string {
     .map((s) => s.trim())
     .filter(Boolean);
   return chain[chain.length - trustedProxies] ?? chain[0] ?? direct;
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Set by httpGuards for every request: the audit trail and the access log name it. */
+    requestId: string;
+  }
 }

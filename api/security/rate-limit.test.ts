@@ -113,3 +113,19 @@ describe('growing delay after failures', () => {
     expect(DEFAULT_RATE_LIMITS.wrongCodes.freeFailures).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('table size', () => {
+  it('stays bounded under a flood of distinct keys (e.g. spoofed client addresses)', () => {
+    const { db, clock } = setup();
+    const rl = new RateLimiter(db, clock.now, { maxRowsPerTable: 1000 });
+    for (let i = 0; i < 20_000; i++) rl.consume({ bucket: 'activationStartsPerClient', key: `10.0.${i >> 8}.${i & 255}` });
+    for (let i = 0; i < 5000; i++) rl.fail('wrongPasswords', `login:junk${i}`);
+    const rows = (t: string) => db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
+    expect(rows('rate_limit_hits')).toBeLessThanOrEqual(1000 + 256);
+    expect(rows('rate_limit_failures')).toBeLessThanOrEqual(1000 + 256);
+    // The newest keys are still counted: a key that just hit its limit is still refused.
+    const rule = DEFAULT_RATE_LIMITS.activationStartsPerClient;
+    for (let i = 0; i < rule.limit; i++) rl.consume({ bucket: 'activationStartsPerClient', key: 'attacker' });
+    expect(rl.consume({ bucket: 'activationStartsPerClient', key: 'attacker' }).ok).toBe(false);
+  });
+});

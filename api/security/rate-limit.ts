@@ -33,10 +33,20 @@ export interface RateLimitConfig {
   bindAsksPerUsername: WindowRule;
   /** Billing Center usernames one activation asks about, whatever they are (a prober's budget). */
   bindAsksPerActivation: WindowRule;
+  /** Logins tried from one client address (each costs a password hash, whatever its outcome). */
+  loginsPerClient: WindowRule;
   /** Wrong verification codes for one account (address). */
   wrongCodes: BackoffRule;
-  /** Wrong passwords for one login. */
+  /** Wrong passwords for one login string (a username or an email, as typed). */
   wrongPasswords: BackoffRule;
+  /**
+   * Wrong passwords for one account over all its login strings. Its free failures are more than
+   * those of its two strings together, so it never refuses before the string itself would: the
+   * answer for one string says nothing about which other string names the same account.
+   */
+  wrongPasswordsPerAccount: BackoffRule;
+  /** At most this many rows per table; beyond, the rows that can no longer refuse go, then the oldest. */
+  maxRowsPerTable: number;
 }
 
 // A person resends a code a few times and starts a handful of activations; a company behind one
@@ -48,12 +58,19 @@ export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
   activationStartsPerClient: { limit: 30, windowSeconds: 3600 },
   bindAsksPerUsername: { limit: 1, windowSeconds: 60 },
   bindAsksPerActivation: { limit: 10, windowSeconds: 3600 },
+  loginsPerClient: { limit: 20, windowSeconds: 60 },
   wrongCodes: { freeFailures: 5, baseDelaySeconds: 2, maxDelaySeconds: 900, resetAfterSeconds: 3600 },
   wrongPasswords: { freeFailures: 3, baseDelaySeconds: 2, maxDelaySeconds: 900, resetAfterSeconds: 3600 },
+  wrongPasswordsPerAccount: { freeFailures: 10, baseDelaySeconds: 2, maxDelaySeconds: 900, resetAfterSeconds: 3600 },
+  maxRowsPerTable: 20_000,
 };
 
-export type WindowBucket = 'codeSendsPerAddress' | 'codeSendsPerActivation' | 'activationStartsPerClient' | 'bindAsksPerUsername' | 'bindAsksPerActivation';
-export type BackoffBucket = 'wrongCodes' | 'wrongPasswords';
+export type WindowBucket = 'codeSendsPerAddress' | 'codeSendsPerActivation' | 'activationStartsPerClient' | 'bindAsksPerUsername'
+  | 'bindAsksPerActivation' | 'loginsPerClient';
+export type BackoffBucket = 'wrongCodes' | 'wrongPasswords' | 'wrongPasswordsPerAccount';
+
+/** How many writes pass between two checks of a table's size. */
+const SIZE_CHECK_EVERY = 256;
 
 export type Decision = { ok: true } | { ok: false; retryAfterSeconds: number; bucket: string };
 
@@ -79,6 +96,11 @@ export class RateLimiter {
   private readonly clearFailure: Statement;
   private readonly sweepHits: Statement;
   private readonly sweepFailures: Statement;
+  private readonly countHits: Statement;
+  private readonly countFailures: Statement;
+  private readonly trimHits: Statement;
+  private readonly trimFailures: Statement;
+  private writes = 0;
 
   constructor(
     private readonly db: Database,
@@ -107,6 +129,29 @@ export class RateLimiter {
     this.clearFailure = db.prepare('DELETE FROM rate_limit_failures WHERE bucket = ? AND key = ?');
     this.sweepHits = db.prepare('DELETE FROM rate_limit_hits WHERE window_start < ?');
     this.sweepFailures = db.prepare('DELETE FROM rate_limit_failures WHERE last_failure_at < ? AND blocked_until < ?');
+    this.countHits = db.prepare('SELECT count(*) FROM rate_limit_hits').pluck();
+    this.countFailures = db.prepare('SELECT count(*) FROM rate_limit_failures').pluck();
+    // The oldest rows past the cap: a window that started long ago, failures not repeated for long.
+    this.trimHits = db.prepare(`DELETE FROM rate_limit_hits WHERE (bucket, key) IN (SELECT bucket, key FROM rate_limit_hits ORDER BY window_start LIMIT ?)`);
+    this.trimFailures = db.prepare(`DELETE FROM rate_limit_failures WHERE (bucket, key) IN (SELECT bucket, key FROM rate_limit_failures ORDER BY last_failure_at LIMIT ?)`);
+  }
+
+  /**
+   * Keeps both tables under `maxRowsPerTable` (checked every few hundred writes, so a flood of
+   * distinct keys, e.g. spoofed client addresses, adds a bounded number of rows). Rows that can no
+   * longer refuse go first; if that is not enough, the oldest ones.
+   */
+  private bound(): void {
+    if (++this.writes % SIZE_CHECK_EVERY !== 0) return;
+    const cap = this.config.maxRowsPerTable;
+    if ((this.countHits.get() as number) <= cap && (this.countFailures.get() as number) <= cap) return;
+    this.sweep();
+    // Down to nine tenths of the cap, so the trim (a scan of the table) runs once per many new keys.
+    const keep = Math.floor(cap * 0.9);
+    const hits = this.countHits.get() as number;
+    if (hits > cap) this.trimHits.run(hits - keep);
+    const failures = this.countFailures.get() as number;
+    if (failures > cap) this.trimFailures.run(failures - keep);
   }
 
   /**
@@ -121,6 +166,7 @@ export class RateLimiter {
       const { window_start } = this.windowOf.get(bucket, k) as { window_start: number };
       return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((window_start + rule.windowSeconds * 1000 - now) / 1000)), bucket };
     };
+    this.bound();
     // One bucket: the UPSERT alone is atomic, no transaction needed (the hot path: activation starts).
     if (hits.length === 1) return one(hits[0]!.bucket, hits[0]!.key, this.now());
     const run = this.db.transaction((): Decision => {
@@ -149,6 +195,7 @@ export class RateLimiter {
 
   /** Records a wrong code or password; returns how long `key` must now wait (0: not at all). */
   fail(bucket: BackoffBucket, key: string): number {
+    this.bound();
     const rule = this.config[bucket];
     const k = hashKey(key);
     return this.db
@@ -178,8 +225,10 @@ export class RateLimiter {
       this.config.activationStartsPerClient.windowSeconds,
       this.config.bindAsksPerUsername.windowSeconds,
       this.config.bindAsksPerActivation.windowSeconds,
+      this.config.loginsPerClient.windowSeconds,
     );
-    const longestReset = Math.max(this.config.wrongCodes.resetAfterSeconds, this.config.wrongPasswords.resetAfterSeconds);
+    const longestReset = Math.max(this.config.wrongCodes.resetAfterSeconds, this.config.wrongPasswords.resetAfterSeconds,
+      this.config.wrongPasswordsPerAccount.resetAfterSeconds);
     this.sweepHits.run(now - longestWindow * 1000);
     this.sweepFailures.run(now - longestReset * 1000, now);
   }

@@ -9,7 +9,6 @@ import type { ActivationRecord } from '../db/repositories/activations';
 import type { WorkspaceRecord } from '../db/repositories/workspaces';
 import { equalHex, hashPassword, newId, newToken, sha256 } from '../lib/crypto';
 import { ApiError, fieldError, tooManyRequests } from '../lib/errors';
-import type { MailMessage } from '../mail/mailer';
 import { maskEmail } from '../mail/messages';
 import type { RateLimiter } from '../security/rate-limit';
 import { CODE_TTL_MS, RESEND_WAIT_MS, type CodeService } from './codes';
@@ -38,12 +37,12 @@ export class ActivationService {
     private readonly codes: CodeService,
     private readonly now: () => number,
     /** Freezes and releases; also explains to the user what to do about an instance that is not active. */
-    private readonly lifecycle?: LifecycleService,
-    private readonly policy: ActivationPolicy = { requireVerifiedLink: false },
+    private readonly lifecycle: LifecycleService,
+    private readonly policy: ActivationPolicy,
     /** Ends a link made without proof when the owner proves the cloud account. */
-    private readonly links?: LinkService,
+    private readonly links: LinkService,
     /** Probes of Billing Center usernames count here before any lookup. */
-    private readonly limiter?: RateLimiter,
+    private readonly limiter: RateLimiter,
   ) {}
 
   private get proofMethods(): ProofMethod[] {
@@ -66,10 +65,10 @@ export class ActivationService {
 
   /**
    * Inside the caller's transaction: a proved activation ends a link of its cloud account that was
-   * made without proof (the owner takes the account back). Returns the mail to send after commit.
+   * made without proof (the owner takes the account back); its mail is queued in the same commit.
    */
-  private supersedeFor(act: { id: string; accountId: string }, now: number): MailMessage[] {
-    return this.links?.supersedeUnproved(act.accountId, act.id, now).mail ?? [];
+  private supersedeFor(act: { id: string; accountId: string }, now: number): void {
+    this.links.supersedeUnproved(act.accountId, act.id, now);
   }
 
   /**
@@ -86,20 +85,39 @@ export class ActivationService {
 
   /** Releases whatever finished its countdown before we read an instance's status. */
   private sweep(): void {
-    this.lifecycle?.sweep();
+    this.lifecycle.sweep();
   }
 
-  /** `opts.proof`: the activation is started by a proof (free login). */
-  start(body: StartActivationBody, audit: AuditContext, opts: { proof?: ProofMethod } = {}): { activation: Activation; token: string } {
+  /**
+   * `opts.proof`: the activation is started by a proof (free login). `opts.admit` runs first inside
+   * the start's transaction (the per-client limit): its count and the new activation are one
+   * commit, and a start refused by a check below is still counted.
+   */
+  start(body: StartActivationBody, audit: AuditContext, opts: { proof?: ProofMethod; admit?: () => void } = {}): { activation: Activation; token: string } {
     this.sweep();
+    let refusal: ApiError | undefined;
+    const started = this.repos.tx(() => {
+      opts.admit?.();
+      try {
+        return this.startInTx(body, opts.proof);
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        refusal = e;
+        return undefined;
+      }
+    }, audit);
+    if (refusal) throw refusal;
+    return started!;
+  }
+
+  private startInTx(body: StartActivationBody, proof: ProofMethod | undefined): { activation: Activation; token: string } {
     const instance = this.repos.instances.get(body.instanceId);
     if (!instance) throw fieldError('INSTANCE_NOT_FOUND', 'instanceId', 'The marketplace has not told us about this instance');
     if (instance.accountId !== body.accountId) {
       throw fieldError('INSTANCE_ACCOUNT_MISMATCH', 'instanceId', 'This instance belongs to another Alibaba Cloud account');
     }
     if (instance.status !== 'active') {
-      throw this.lifecycle?.notActive(instance)
-        ?? fieldError('INSTANCE_NOT_ACTIVE', 'instanceId', `This instance is ${instance.status}`, { status: instance.status });
+      throw this.lifecycle.notActive(instance);
     }
     // Without a proof the activation still starts: its `next` says `prove`, with the proofs on offer.
     const now = this.now();
@@ -108,13 +126,11 @@ export class ActivationService {
       id: newId('act'), tokenHash: sha256(token), accountId: body.accountId, instanceId: body.instanceId,
       site: body.site, expiresAt: now + ACTIVATION_TTL_MS,
     };
-    withAuditContext(audit, () => {
-      this.repos.activations.insert(record, now);
-      if (opts.proof) this.repos.activations.setProof(record.id, opts.proof, now);
-    });
+    this.repos.activations.insert(record, now);
+    if (proof) this.repos.activations.setProof(record.id, proof, now);
     // The hot path (typed IDs) builds the answer from what it wrote; a proof re-reads it.
     return {
-      activation: opts.proof ? this.reload(record.id)
+      activation: proof ? this.reload(record.id)
         : this.view({ ...record, state: 'needs-billing-account', billingAccountId: null, workspaceId: null, proof: null }),
       token,
     };
@@ -294,7 +310,7 @@ export class ActivationService {
   private requireActiveInstance(act: ActivationRecord): void {
     this.sweep();
     const instance = this.repos.instances.get(act.instanceId);
-    if (instance && instance.status !== 'active' && this.lifecycle) throw this.lifecycle.notActive(instance);
+    if (instance && instance.status !== 'active') throw this.lifecycle.notActive(instance);
     if (!instance || instance.status !== 'active') {
       throw fieldError('INSTANCE_NOT_ACTIVE', 'instanceId', `This instance is ${instance?.status ?? 'gone'}`, { status: instance?.status });
     }
@@ -351,11 +367,11 @@ export class ActivationService {
   private async sendBindCode(act: ActivationRecord, username: string) {
     this.requireState(act, 'needs-billing-account');
     this.requireProvedIfReturning(act);
-    const limit = this.limiter?.consume(
+    const limit = this.limiter.consume(
       { bucket: 'bindAsksPerUsername', key: `${act.id}\n${username.toLowerCase()}` },
       { bucket: 'bindAsksPerActivation', key: act.id },
     );
-    if (limit && !limit.ok) {
+    if (!limit.ok) {
       throw tooManyRequests('RATE_LIMITED', `Too many codes were asked for; ask again in ${limit.retryAfterSeconds} s`, limit.retryAfterSeconds);
     }
     const account = this.repos.accounts.billingByUsername(username);
@@ -403,10 +419,10 @@ export class ActivationService {
     const code = this.codes.check('register', email, body.code, act.id);
     this.requireFreeNames(['billing', 'guance'], body.username, email);
     const passwordHash = await hashPassword(body.password);
-    const mail = this.repos.tx(() => {
+    this.repos.tx(() => {
       const now = this.now();
       this.codes.consume(code);
-      const superseded = proved ? this.supersedeFor(act, now) : [];
+      if (proved) this.supersedeFor(act, now);
       this.requireNotLinked(act);
       // After the replaced link's settlements ended: another activation may have bound one meanwhile.
       this.requireNotReturning(act, false);
@@ -420,9 +436,7 @@ export class ActivationService {
       this.repos.accounts.insertLink(act.accountId, billing.id, now, act.proof ?? (proved ? 'marketplace' : null));
       const ws = this.createAndSettle(act, billing.id, guance.id, body.workspace.name, body.workspace.language, now);
       this.advance(act, 'needs-billing-account', 'activated', { billingAccountId: billing.id, workspaceId: ws.id });
-      return superseded;
     }, audit);
-    void this.links?.send(mail);
     return this.reload(act.id);
   }
 
@@ -441,12 +455,12 @@ export class ActivationService {
    */
   private checkBindCode(act: ActivationRecord, username: string, typed: string) {
     const key = bindKey(username);
-    const wait = this.limiter?.check('wrongCodes', key);
-    if (wait && !wait.ok) {
+    const wait = this.limiter.check('wrongCodes', key);
+    if (!wait.ok) {
       throw tooManyRequests('TOO_MANY_ATTEMPTS', `Too many wrong codes; try again in ${wait.retryAfterSeconds} s`, wait.retryAfterSeconds, { field: 'code' });
     }
     const refuse = () => {
-      this.limiter?.fail('wrongCodes', key);
+      this.limiter.fail('wrongCodes', key);
       return new ApiError('CODE_INVALID', 'This code is not right, or no code was sent for this username; ask for a new one', { field: 'code' });
     };
     const account = this.repos.accounts.billingByUsername(username);
@@ -464,10 +478,10 @@ export class ActivationService {
     this.requireActiveInstance(act);
     this.requireProvedIfReturning(act);
     const { account, code } = this.checkBindCode(act, body.username, body.code);
-    this.limiter?.succeed('wrongCodes', bindKey(body.username));
+    this.limiter.succeed('wrongCodes', bindKey(body.username));
     // From here the Billing Center account's owner is at the keyboard (their mailbox's code).
     const proved = this.isProved(act);
-    const mail = this.repos.tx(() => {
+    this.repos.tx(() => {
       const now = this.now();
       this.codes.consume(code);
       const link = this.repos.links.live(act.accountId);
@@ -475,15 +489,13 @@ export class ActivationService {
       if (proved && link?.proof === null && link.billingAccountId === account.id) {
         this.repos.links.markProved(act.accountId, account.id, act.proof ?? 'marketplace');
       }
-      const superseded = proved && link && link.billingAccountId !== account.id ? this.supersedeFor(act, now) : [];
+      if (proved && link && link.billingAccountId !== account.id) this.supersedeFor(act, now);
       this.requireNotLinked(act, account.id);
       this.requireProofForNewLink(act.accountId, proved);
       const linked = this.repos.accounts.linkedBillingAccountId(act.accountId);
       if (linked === undefined) this.repos.accounts.insertLink(act.accountId, account.id, now, act.proof ?? (proved ? 'marketplace' : null));
       this.advance(act, 'needs-billing-account', 'needs-workspace', { billingAccountId: account.id });
-      return superseded;
     }, audit);
-    void this.links?.send(mail);
     return this.reload(act.id);
   }
 

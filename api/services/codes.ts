@@ -4,7 +4,7 @@ import type { Repositories } from '../db/repositories';
 import { equalHex, hashCode, newCode } from '../lib/crypto';
 import { ApiError, tooManyRequests } from '../lib/errors';
 import { codeMessage, maskEmail, type CodeContext } from '../mail/messages';
-import type { Mailer } from '../mail/mailer';
+import type { MailOutbox } from '../mail/outbox';
 import type { RateLimiter } from '../security/rate-limit';
 
 export const CODE_TTL_MS = 10 * 60_000;
@@ -15,10 +15,11 @@ export const MAX_FAILED_TRIES = 5;
 export class CodeService {
   constructor(
     private readonly repos: Repositories,
-    private readonly mailer: Mailer,
+    private readonly mail: MailOutbox,
     private readonly secret: string,
     private readonly now: () => number,
-    private readonly limiter?: RateLimiter,
+    private readonly limiter: RateLimiter,
+    private readonly log: (line: string) => void,
   ) {}
 
   /** `context`: what the code will bind, named in the mail so its reader knows what they confirm. */
@@ -31,23 +32,31 @@ export class CodeService {
     }
     // Per address (a mailbox flooded from many activations) and per activation (one activation
     // mailing many addresses), counted only for sends that would otherwise go out.
-    const limit = this.limiter?.consume(
+    const limit = this.limiter.consume(
       { bucket: 'codeSendsPerAddress', key: address },
       { bucket: 'codeSendsPerActivation', key: activationId },
     );
-    if (limit && !limit.ok) {
+    if (!limit.ok) {
       throw tooManyRequests('RATE_LIMITED', `Too many codes were sent; ask again in ${limit.retryAfterSeconds} s`,
         limit.retryAfterSeconds);
     }
     const code = newCode();
     const record = { purpose, address, codeHash: hashCode(this.secret, purpose, address, code), sentAt: now, expiresAt: now + CODE_TTL_MS };
-    this.repos.codes.put({ ...record, activationId });
-    try {
-      await this.mailer.send(codeMessage(address, purpose, code, CODE_TTL_MS / 60_000, context));
-    } catch (e) {
-      // Undelivered: forget the code so the user may ask again at once.
-      this.repos.codes.remove({ ...record, failedTries: 0 });
-      console.error(`mail to ${maskEmail(address)} failed:`, e instanceof Error ? e.message : e);
+    // The code and its mail in one transaction: the outbox holds the code apart from the text and
+    // drops it once the mail is sent or the code expires.
+    const mailId = this.repos.tx(() => {
+      this.repos.codes.put({ ...record, activationId });
+      return this.mail.enqueue({ ...codeMessage(address, purpose, code, CODE_TTL_MS / 60_000, context), secret: { value: code, expiresAt: record.expiresAt } });
+    });
+    // The user is waiting for this one: the first attempt is made now.
+    if ((await this.mail.deliver(mailId)) === 'failed') {
+      // Undelivered: withdraw the code and its mail (a late code would only confuse), so the user
+      // may ask again at once.
+      this.repos.tx(() => {
+        this.repos.codes.remove({ ...record, failedTries: 0 });
+        this.mail.cancel(mailId, 'the first attempt failed; the code was withdrawn and the user told to ask again');
+      });
+      this.log(`verification mail to ${maskEmail(address)} failed; the user was told to ask again`);
       throw new ApiError('MAIL_FAILED', 'The verification email could not be sent; try again later');
     }
     return { sentTo: maskEmail(address), expiresInSeconds: CODE_TTL_MS / 1000, resendInSeconds: RESEND_WAIT_MS / 1000 };
@@ -65,8 +74,8 @@ export class CodeService {
     }
     // Wrong codes for this address, over every code it was sent: each one past the first few
     // makes the next try wait longer.
-    const wait = this.limiter?.check('wrongCodes', address);
-    if (wait && !wait.ok) {
+    const wait = this.limiter.check('wrongCodes', address);
+    if (!wait.ok) {
       throw tooManyRequests('TOO_MANY_ATTEMPTS', `Too many wrong codes; try again in ${wait.retryAfterSeconds} s`,
         wait.retryAfterSeconds, { field: 'code' });
     }
@@ -78,11 +87,11 @@ export class CodeService {
     }
     if (!equalHex(hashCode(this.secret, purpose, address, code), rec.codeHash)) {
       this.repos.codes.recordFailure(rec);
-      this.limiter?.fail('wrongCodes', address);
+      this.limiter.fail('wrongCodes', address);
       const attemptsLeft = Math.max(0, MAX_FAILED_TRIES - rec.failedTries - 1);
       throw new ApiError('CODE_INVALID', 'This code is not right', { field: 'code', attemptsLeft });
     }
-    this.limiter?.succeed('wrongCodes', address);
+    this.limiter.succeed('wrongCodes', address);
     return rec;
   }
 

@@ -5,7 +5,6 @@ import type { FreeLoginOutcome } from '../../shared/free-login';
 import type { SiteCode } from '../../shared/sites';
 import type { AuditContext } from '../db/audit-context';
 import type { Repositories } from '../db/repositories';
-import type { LifecycleRepository } from '../db/repositories/lifecycle';
 import { sha256 } from '../lib/crypto';
 import { ApiError } from '../lib/errors';
 import { checkTimeStamp, FREE_LOGIN_WINDOW_MS } from '../marketplace/free-login';
@@ -16,7 +15,6 @@ import type { LifecycleService } from './lifecycle';
 export class FreeLoginService {
   constructor(
     private readonly repos: Repositories,
-    private readonly lifecycleRepo: LifecycleRepository,
     private readonly lifecycle: LifecycleService,
     private readonly activations: ActivationService,
     private readonly publicUrl: string,
@@ -47,12 +45,11 @@ export class FreeLoginService {
       if (instance.status !== 'active') throw this.lifecycle.notActive(instance);
       // Each signed link works once; the time window bounds how long we must remember it. The
       // signature check takes the hex token in either case, so one spelling stands for all.
-      if (!this.lifecycleRepo.useFreeLoginToken(sha256((params.token ?? '').toLowerCase()), instanceId, now)) {
+      if (!this.repos.freeLoginTokens.use(sha256((params.token ?? '').toLowerCase()), instanceId, now)) {
         throw new ApiError('TOKEN_REPLAYED', 'This login link was used already; click Login Directly again');
       }
       const { activation, token } = this.activations.start({ accountId: instance.accountId, instanceId, site: this.defaultSite }, audit,
         { proof: 'marketplace' });
-      this.lifecycleRepo.markVerified(activation.id);
       const q = new URLSearchParams({ activation: activation.id });
       return { ok: true as const, location: `${this.publicUrl}${LANDING_PATH}?${q}#token=${encodeURIComponent(token)}`, activationId: activation.id };
     }, audit);
@@ -60,6 +57,6 @@ export class FreeLoginService {
 
   /** Used tokens older than the window can never pass the time check again: forget them. */
   forgetOldTokens(): void {
-    this.lifecycleRepo.forgetFreeLoginTokensBefore(this.now() - 2 * FREE_LOGIN_WINDOW_MS);
+    this.repos.freeLoginTokens.forgetBefore(this.now() - 2 * FREE_LOGIN_WINDOW_MS);
   }
 }

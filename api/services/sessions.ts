@@ -6,28 +6,36 @@ import type { RateLimiter } from '../security/rate-limit';
 
 /** Login with a Guance account (what the site's login page takes), by username or email. */
 export class SessionService {
-  constructor(private readonly repos: Repositories, private readonly limiter?: RateLimiter) {}
+  constructor(private readonly repos: Repositories, private readonly limiter: RateLimiter) {}
 
   async login(login: string, password: string) {
     const key = login.trim();
     const account = key.includes('@')
       ? this.repos.accounts.guanceByEmail(key.toLowerCase())
       : this.repos.accounts.guanceByUsername(key);
-    // Per account (by id, so its username and email share one count); an unknown login is counted
-    // under its own name and meets the same delays, so the delay says nothing about existence.
-    const limitKey = account ? `account:${account.id}` : `login:${key.toLowerCase()}`;
-    const wait = this.limiter?.check('wrongPasswords', limitKey);
-    if (wait && !wait.ok) {
-      throw tooManyRequests('TOO_MANY_ATTEMPTS', `Too many wrong passwords; try again in ${wait.retryAfterSeconds} s`,
-        wait.retryAfterSeconds);
+    // Failures are counted per login string, whether or not it names an account, so the delay a
+    // string meets depends only on that string: it says neither whether the account exists nor
+    // that a username and an email are the same account. The account's own count, over all its
+    // strings, only refuses once both of them would.
+    const loginKey = `login:${key.toLowerCase()}`;
+    const accountKey = account ? `account:${account.id}` : undefined;
+    for (const [bucket, k] of [['wrongPasswords', loginKey], ['wrongPasswordsPerAccount', accountKey]] as const) {
+      if (k === undefined) continue;
+      const wait = this.limiter.check(bucket, k);
+      if (!wait.ok) {
+        throw tooManyRequests('TOO_MANY_ATTEMPTS', `Too many wrong passwords; try again in ${wait.retryAfterSeconds} s`,
+          wait.retryAfterSeconds);
+      }
     }
     // Same scrypt work whether or not the account exists: timing must not tell which half was wrong.
     const ok = await verifyPassword(password, account?.passwordHash ?? (await DUMMY_PASSWORD_HASH_PROMISE));
     if (!account || !ok) {
-      this.limiter?.fail('wrongPasswords', limitKey);
+      this.limiter.fail('wrongPasswords', loginKey);
+      if (accountKey) this.limiter.fail('wrongPasswordsPerAccount', accountKey);
       throw new ApiError('INVALID_CREDENTIALS', 'The login or the password is not right');
     }
-    this.limiter?.succeed('wrongPasswords', limitKey);
+    this.limiter.succeed('wrongPasswords', loginKey);
+    this.limiter.succeed('wrongPasswordsPerAccount', accountKey!);
     return {
       account: { username: account.username, email: account.email },
       workspaces: this.repos.workspaces.openableBy(account.id).map((w) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LifecycleRepository } from '../db/repositories/lifecycle';
+import { AuditRepository } from '../db/repositories/audit';
 import { MANY_BUYERS, setup } from '../test-support';
 import { formatAudit } from './audit';
 
@@ -20,7 +20,7 @@ describe('audit trail', () => {
     const regRequest = reg.headers.get('X-Request-Id')!;
     await s.spi({ action: 'releaseInstance', instanceId: '6002' });
 
-    const rows = new LifecycleRepository(s.db).auditOf('1234567890123456');
+    const rows = new AuditRepository(s.db).of('1234567890123456');
     const what = rows.map((r) => `${r.entity}.${r.field}: ${r.oldValue ?? '-'} -> ${r.newValue ?? '-'}`);
     expect(what).toEqual(expect.arrayContaining([
       'instance.status: - -> active',
@@ -34,7 +34,7 @@ describe('audit trail', () => {
     const byReg = rows.filter((r) => r.requestId === regRequest).map((r) => r.entity);
     expect(new Set(byReg)).toEqual(new Set(['link', 'settlement', 'activation']));
     // The Billing Center account's history (by username) holds the same events.
-    expect(new LifecycleRepository(s.db).auditOf('aud_user').length).toBe(rows.length);
+    expect(new AuditRepository(s.db).of('aud_user').length).toBe(rows.length);
     expect(formatAudit(rows)).toMatch(/instance 6002\s+status\s+active → released/);
     // Append-only.
     expect(() => s.db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
@@ -53,11 +53,11 @@ describe('audit trail', () => {
       method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${act.token}` },
       body: JSON.stringify(s.registrationBody(`inter_${i}`, `inter${i}@example.com`, code)),
     })));
-    const repo = new LifecycleRepository(s.db);
+    const repo = new AuditRepository(s.db);
     acts.forEach(({ act }, i) => {
       expect(responses[i]!.status).toBe(201);
       const requestId = responses[i]!.headers.get('X-Request-Id');
-      const byThis = repo.auditOf(act.accountId).filter((r) => r.entity !== 'instance');
+      const byThis = repo.of(act.accountId).filter((r) => r.entity !== 'instance');
       expect(new Set(byThis.map((r) => r.entity))).toEqual(new Set(['link', 'settlement', 'activation']));
       expect(new Set(byThis.map((r) => r.requestId))).toEqual(new Set([requestId]));
     });

@@ -2,7 +2,7 @@
 // <id> is an Alibaba Cloud account ID (16 digits), a Billing Center account id (ba_…) or a Billing
 // Center username. `--json` prints one JSON object per line instead of a table.
 import { openDatabase } from '../db/connection';
-import { LifecycleRepository, type AuditRow } from '../db/repositories/lifecycle';
+import { AuditRepository, type AuditRow } from '../db/repositories/audit';
 
 export function formatAudit(rows: AuditRow[]): string {
   if (rows.length === 0) return '(no recorded changes)';
@@ -28,7 +28,7 @@ async function main(argv: string[]) {
   const path = loadConfig(process.env).DATABASE_PATH;
   const db = openDatabase(path);
   try {
-    const rows = new LifecycleRepository(db).auditOf(account);
+    const rows = new AuditRepository(db).of(account);
     if (argv.includes('--json')) for (const r of rows) console.log(JSON.stringify(r));
     else {
       console.log(`history of ${account} (${rows.length} change${rows.length === 1 ? '' : 's'}, database ${path})`);

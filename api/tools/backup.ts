@@ -1,8 +1,8 @@
 // `npm run backup -- <file>`: a consistent copy of the live database, taken with SQLite's online
 // backup API while the API keeps serving. Restore: stop the API, replace the database file with the
 // copy (and delete any `-wal`/`-shm` files beside the old one), start the API.
-import { existsSync, renameSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 
 export interface BackupResult {
@@ -12,13 +12,46 @@ export interface BackupResult {
   tables: Record<string, number>;
 }
 
+/** The files SQLite keeps beside a database: writing over any of them loses data. */
+const COMPANIONS = ['', '-wal', '-shm', '-journal'];
+
+const identity = (p: string) => {
+  try {
+    const st = statSync(p);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Refuses a destination that is the live database or one of its companions, compared by file
+ * identity (device and inode: another spelling, a symlink or a hard link is the same file), and for
+ * a destination not there yet, by the identity of its folder and its name (a backup written as
+ * `<db>-wal` while the API is stopped would be read as the database's WAL when it starts).
+ */
+export function refuseLiveTarget(source: string, dest: string): void {
+  const destId = identity(dest);
+  const destDir = identity(dirname(resolve(dest)));
+  for (const suffix of COMPANIONS) {
+    const live = `${resolve(source)}${suffix}`;
+    const sameFile = destId !== undefined && destId === identity(live);
+    const sameSlot = destDir !== undefined && destDir === identity(dirname(live)) && basename(resolve(dest)) === basename(live);
+    if (sameFile || sameSlot) {
+      throw new Error(suffix === ''
+        ? 'The backup must go to another file than the database itself'
+        : `${dest} is the database's ${suffix.slice(1)} file: the backup must go to another file`);
+    }
+  }
+}
+
 /**
  * Copies `source` to `dest`. The copy is written beside `dest` under a temporary name and renamed
  * only once it passes `PRAGMA integrity_check`, so `dest` is never a half-written file.
  */
 export async function backupDatabase(source: string, dest: string, opts: { overwrite?: boolean } = {}): Promise<BackupResult> {
   const target = resolve(dest);
-  if (resolve(source) === target) throw new Error('The backup must go to another file than the database itself');
+  refuseLiveTarget(source, dest);
   if (existsSync(target) && !opts.overwrite) throw new Error(`${dest} exists; pass --force to replace it`);
   if (!existsSync(source)) throw new Error(`No database at ${source}`);
   const src = new Database(source, { readonly: true, fileMustExist: true });
@@ -28,6 +61,8 @@ export async function backupDatabase(source: string, dest: string, opts: { overw
     // Copy every page in one step. In steps, a write by the server (another connection) between two
     // of them restarts the copy, and a busy server could keep restarting it forever; one step
     // reads a single snapshot (WAL lets the server keep writing meanwhile).
+    // Readable by its owner only, like the database: created so before SQLite writes a page.
+    writeFileSync(partial, '', { mode: 0o600 });
     const { totalPages } = await src.backup(partial, { progress: ({ totalPages: t }) => Math.max(t, 1) });
     const copy = new Database(partial);
     try {
@@ -43,6 +78,7 @@ export async function backupDatabase(source: string, dest: string, opts: { overw
       const tables: Record<string, number> = {};
       for (const n of names) tables[n] = copy.prepare(`SELECT COUNT(*) FROM "${n.replace(/"/g, '""')}"`).pluck().get() as number;
       copy.close();
+      chmodSync(partial, 0o600);
       renameSync(partial, target);
       return { file: target, pages: totalPages, userVersion, tables };
     } finally {

@@ -1,7 +1,8 @@
 // `npm run links -- unlink --account <16-digit ID> --reason "…"`: ends the link between an Alibaba
 // Cloud account and its Billing Center account (a dispute settled by the operator). Audited with
 // a request id `cli-unlink-…` and in the operators' log as `cli:<user>` (the same rule as the operator
-// console's unlink); the Billing Center account is mailed (SMTP_URL, else the outbox).
+// console's unlink); the Billing Center account's mail is queued in the outbox with the change and
+// tried once now (SMTP_URL); otherwise the server's mail worker delivers it.
 // `npm run links -- show --account <id>` prints the live link and past endings.
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
@@ -9,7 +10,8 @@ import { loadConfig } from '../config';
 import { openDatabase } from '../db/connection';
 import { createRepositories } from '../db/repositories';
 import { ApiError } from '../lib/errors';
-import { outboxMailer, smtpMailer } from '../mail/mailer';
+import { smtpMailer } from '../mail/mailer';
+import { MailOutbox } from '../mail/outbox';
 import { LinkService } from '../services/links';
 
 const USAGE = 'usage: npm run links -- unlink --account <16-digit account ID> --reason "why"\n       npm run links -- show --account <16-digit account ID>';
@@ -48,15 +50,17 @@ export async function main(argv: string[], env: Record<string, string | undefine
       }
       return 0;
     }
-    const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : outboxMailer(repos.outbox, () => {});
-    const links = new LinkService(repos, mailer, Date.now, (l) => console.error(l));
+    const transport = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
+    const links = new LinkService(repos, new MailOutbox(repos.outbox, transport, Date.now, (l) => console.error(l)), Date.now);
     const requestId = `cli-unlink-${randomUUID()}`;
     try {
       const ended = links.unlink(args.account, args.reason, { requestId, now: Date.now }, `cli:${userInfo().username}`);
-      await ended.delivered;
+      const delivered = await ended.delivered;
       out(`unlinked ${args.account} from ${ended.billingUsername} at ${new Date(ended.endedAt).toISOString()} (audit request ${requestId})`);
       for (const w of ended.workspaces) out(`  ${w.name} (${w.site}): now settled directly in the Billing Center`);
-      out(`mailed the Billing Center account ${ended.billingUsername}`);
+      out(delivered === 'sent' ? `mailed the Billing Center account ${ended.billingUsername}`
+        : `the mail to the Billing Center account ${ended.billingUsername} is in the outbox (${delivered === 'failed'
+          ? 'the first attempt failed; the server retries it' : 'the server delivers it'}; npm run mail shows it)`);
       return 0;
     } catch (e) {
       if (e instanceof ApiError) {

@@ -55,7 +55,8 @@ export async function startApiServer(opts: { databasePath?: string; env?: Record
   });
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+  // 'close', not 'exit': only then has everything the process printed been read.
+  const exited = new Promise<number | null>((res) => proc.once('close', (code) => res(code)));
   const url = `http://127.0.0.1:${port}`;
 
   const deadline = Date.now() + 30_000;

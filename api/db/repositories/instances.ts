@@ -24,6 +24,12 @@ const toInstance = (r: Row): Instance => ({
   trial: r.trial === 1, template: r.template, status: r.status, expiredOn: r.expired_on,
 });
 
+export interface FrozenInfo {
+  frozenAt: number | null;
+  freezeEndsAt: number | null;
+  releasedAt: number | null;
+}
+
 export interface SpiCall {
   action: string;
   instanceId: string | null;
@@ -33,13 +39,14 @@ export interface SpiCall {
   httpStatus: number;
 }
 
-/** Marketplace instances and the log of SPI calls about them. */
+/** Marketplace instances (their lifecycle: freeze, thaw, release) and the log of SPI calls about them. */
 export class InstanceRepository {
   private readonly byId;
   private readonly insertStmt;
   private readonly updateStmt;
   private readonly logStmt;
   private readonly callsStmt;
+  private readonly life;
   private readonly badSignatureStmt;
 
   constructor(db: Db) {
@@ -59,10 +66,55 @@ export class InstanceRepository {
     this.callsStmt = db.prepare<[], { action: string; instance_id: string | null; params: string; received_at: number; outcome: string; http_status: number }>(
       'SELECT * FROM spi_calls ORDER BY id',
     );
+    this.life = {
+      frozen: db.prepare<[string], { frozen_at: number | null; freeze_ends_at: number | null; released_at: number | null }>(
+        'SELECT frozen_at, freeze_ends_at, released_at FROM instances WHERE id = ?',
+      ),
+      freeze: db.prepare(
+        `UPDATE instances SET status = 'expired', frozen_at = @now, freeze_ends_at = @endsAt, updated_at = @now
+          WHERE id = @id AND status = 'active'`,
+      ),
+      thaw: db.prepare(
+        `UPDATE instances SET status = 'active', frozen_at = NULL, freeze_ends_at = NULL,
+           expired_on = coalesce(@expiredOn, expired_on), order_id = coalesce(@orderId, order_id), updated_at = @now
+          WHERE id = @id AND status IN ('active', 'expired')`,
+      ),
+      release: db.prepare(
+        `UPDATE instances SET status = 'released', released_at = @now, freeze_ends_at = NULL, updated_at = @now
+          WHERE id = @id AND status <> 'released'`,
+      ),
+      due: db.prepare<[number], { id: string }>(
+        "SELECT id FROM instances WHERE status = 'expired' AND freeze_ends_at <= ? ORDER BY freeze_ends_at LIMIT 100",
+      ),
+    };
     this.badSignatureStmt = db.prepare<[string, number, string | null]>(
       `INSERT INTO spi_signature_failures (day, count, last_at, last_action) VALUES (?, 1, ?, ?)
        ON CONFLICT (day) DO UPDATE SET count = count + 1, last_at = excluded.last_at, last_action = excluded.last_action`,
     );
+  }
+
+  frozenInfo(id: string): FrozenInfo | undefined {
+    const r = this.life.frozen.get(id);
+    return r && { frozenAt: r.frozen_at, freezeEndsAt: r.freeze_ends_at, releasedAt: r.released_at };
+  }
+
+  /** active → expired with a countdown; false when it was not active. */
+  freeze(id: string, now: number, endsAt: number): boolean {
+    return this.life.freeze.run({ id, now, endsAt }).changes === 1;
+  }
+
+  thaw(id: string, now: number, change: { expiredOn?: string; orderId?: string }): boolean {
+    return this.life.thaw.run({ id, now, expiredOn: change.expiredOn ?? null, orderId: change.orderId ?? null }).changes === 1;
+  }
+
+  /** → released; false when it already was. */
+  release(id: string, now: number): boolean {
+    return this.life.release.run({ id, now }).changes === 1;
+  }
+
+  /** Expired instances whose freeze has run out. */
+  dueForRelease(now: number): string[] {
+    return this.life.due.all(now).map((r) => r.id);
   }
 
   get(id: string): Instance | undefined {

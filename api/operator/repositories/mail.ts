@@ -1,52 +1,53 @@
-// SQL for the mail view and its resend action: the one place the console reads the outbox, so it
-// follows the outbox's columns wherever they go.
-//
-// Today's outbox (migration 001) keeps the messages written while no SMTP server is configured and
-// has no delivery status: every row is shown as 'kept'. A resend hands the message to the mailer
-// again (SMTP when configured; else a new outbox row).
+// The mail view and its resend action read the outbox through its own repository (its list and
+// retry), so the console shows what the outbox holds: each message's delivery status, attempts and
+// last error, with a code never shown (a code mail's secret is kept apart and shows as dropped).
 import type { Db } from '../../db/connection';
-import { KeysetList, type Page } from './keyset';
+import { OutboxRepository, type OutboxMessage, type OutboxStatus } from '../../db/repositories/outbox';
+import { PAGE_SIZE, type Page } from './keyset';
 
-export type MailStatus = 'kept' | 'sent' | 'failed' | 'retrying';
+export type MailStatus = OutboxStatus;
 
 export interface MailRow {
   id: number;
   recipient: string;
   subject: string;
-  body: string;
   created_at: number;
   status: MailStatus;
+  attempts: number;
+  last_error: string | null;
+  /** Whether an operator may queue it again (a failed, cancelled or expired message without a code). */
+  resendable: boolean;
 }
 
-/** Statuses the outbox can tell apart today (the filter offers only these). */
-export const MAIL_STATUSES: readonly MailStatus[] = ['kept'];
+/** The statuses the filter offers: every one the outbox knows. */
+export const MAIL_STATUSES: readonly MailStatus[] = ['pending', 'sent', 'failed', 'cancelled', 'expired'];
+
+const toRow = (m: OutboxMessage): MailRow => ({
+  id: m.id, recipient: m.recipient, subject: m.subject, created_at: m.createdAt, status: m.status, attempts: m.attempts,
+  last_error: m.lastError, resendable: OutboxRepository.retryable(m),
+});
 
 export class MailViewRepository {
-  private readonly list;
-  private readonly one;
+  private readonly outbox: OutboxRepository;
 
   constructor(db: Db) {
-    const select = "SELECT id, recipient, subject, body, created_at, 'kept' AS status FROM outbox";
-    this.list = new KeysetList<'recipient', MailRow & Record<string, unknown>>(db, {
-      select,
-      filters: { recipient: 'recipient = @recipient' },
-      after: 'id < @after',
-      order: 'id DESC',
-    }, (r) => r.id);
-    this.one = db.prepare<[number], MailRow>(`${select} WHERE id = ?`);
+    this.outbox = new OutboxRepository(db);
   }
 
   messages(f: { recipient?: string; status?: MailStatus }, after?: number): Page<MailRow> {
-    if (f.status && !MAIL_STATUSES.includes(f.status)) return { rows: [], next: null };
-    return this.list.page({ recipient: f.recipient?.toLowerCase() }, after);
+    const rows = this.outbox.list(f.status, PAGE_SIZE + 1, { recipient: f.recipient?.toLowerCase(), before: after }).map(toRow);
+    const more = rows.length > PAGE_SIZE;
+    if (more) rows.length = PAGE_SIZE;
+    return { rows, next: more ? String(rows[rows.length - 1]!.id) : null };
   }
 
   message(id: number): MailRow | undefined {
-    return this.one.get(id);
+    const m = this.outbox.get(id);
+    return m && toRow(m);
   }
 
-  /** Whether a message may be resent: today any kept one (with a delivery status: the failed ones). */
-  resendable(m: MailRow): boolean {
-    return m.status === 'kept' || m.status === 'failed';
+  /** Queues message `id` again (OutboxRepository.retry); false when it may not be. */
+  retry(id: number, now: number): boolean {
+    return this.outbox.retry(id, now);
   }
 }

@@ -19,7 +19,7 @@ export const CallsQuery = z.object({
   action: opt(Text(64)), outcome: opt(Text(64)), failed: opt(z.enum(['1'])), instance: opt(InstanceId), after: opt(RowId), lang: Lang,
 });
 export const PendingQuery = z.object({ open: opt(z.enum(['0', '1'])), instance: opt(InstanceId), after: opt(RowId), lang: Lang });
-export const MailQuery = z.object({ recipient: opt(Text(254)), status: opt(z.enum(['kept', 'sent', 'failed', 'retrying'])), after: opt(RowId), lang: Lang });
+export const MailQuery = z.object({ recipient: opt(Text(254)), status: opt(z.enum(['pending', 'sent', 'failed', 'cancelled', 'expired'])), after: opt(RowId), lang: Lang });
 export const AuditQuery = z.object({ account: opt(Text(64)), entity: opt(Text(64)), request: opt(Text(100)), after: opt(RowId), lang: Lang });
 export const ActionsQuery = z.object({ actor: opt(Text(300)), target: opt(Text(200)), request: opt(Text(100)), after: opt(RowId), lang: Lang });
 export const LinksQuery = z.object({

@@ -7,7 +7,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { OperatorActionRepository } from '../../db/repositories/operator-actions';
 import { DUMMY_PASSWORD_HASH_PROMISE, equalHex, newCode, newToken, sha256, verifyPassword } from '../../lib/crypto';
 import { ApiError, tooManyRequests } from '../../lib/errors';
-import type { Mailer } from '../../mail/mailer';
+import type { Repositories } from '../../db/repositories';
+import type { MailOutbox } from '../../mail/outbox';
 import type { RateLimiter } from '../../security/rate-limit';
 import type { OperatorRepository, OperatorSession } from '../repositories/operators';
 
@@ -30,7 +31,8 @@ export class OperatorAuthService {
   constructor(
     private readonly ops: OperatorRepository,
     private readonly actions: OperatorActionRepository,
-    private readonly mailer: Mailer,
+    private readonly repos: Repositories,
+    private readonly mail: MailOutbox,
     private readonly secret: string,
     private readonly now: () => number,
     private readonly limiter: RateLimiter,
@@ -67,17 +69,25 @@ export class OperatorAuthService {
     const now = this.now();
     const code = newCode();
     const record = { operatorId: op.id, codeHash: this.hash(op.id, code), sentAt: now, expiresAt: now + OPERATOR_CODE_TTL_MS };
-    this.ops.putCode(record);
-    try {
-      await this.mailer.send({
+    // The code and its mail in one transaction; the outbox keeps the code apart from the text and
+    // drops it once sent or expired (as for the wizard's codes).
+    const mailId = this.repos.tx(() => {
+      this.ops.putCode(record);
+      return this.mail.enqueue({
         to: op.email,
         subject: 'Guance Activator operator sign-in code / 运营控制台登录验证码',
         text: `Your sign-in code for the Guance Activator operator console is ${code}. It expires in ` +
           `${OPERATOR_CODE_TTL_MS / 60_000} minutes. If you did not ask for it, tell your team.\n\n` +
           `您的运营控制台登录验证码为 ${code}，${OPERATOR_CODE_TTL_MS / 60_000} 分钟内有效。如非本人操作，请告知团队。`,
+        secret: { value: code, expiresAt: record.expiresAt },
       });
-    } catch {
-      this.ops.removeCode(record);
+    });
+    // The operator is waiting: one attempt now; a failure withdraws the code and its mail.
+    if ((await this.mail.deliver(mailId)) === 'failed') {
+      this.repos.tx(() => {
+        this.ops.removeCode(record);
+        this.mail.cancel(mailId, 'the first attempt failed; the code was withdrawn and the operator told to ask again');
+      });
       throw new ApiError('MAIL_FAILED', 'The code could not be mailed; try again later');
     }
     this.log(op.email, 'sign-in-code-sent', op.email, 'ok', requestId);

@@ -2,10 +2,9 @@
 // in one audited transaction under the operator's request id, writes its operator_actions row in
 // that transaction, and a refused attempt is recorded too (outside it, since it rolled back).
 import type { Repositories } from '../../db/repositories';
-import type { LifecycleRepository } from '../../db/repositories/lifecycle';
 import { OperatorActionRepository } from '../../db/repositories/operator-actions';
 import { ApiError } from '../../lib/errors';
-import type { Mailer, MailMessage } from '../../mail/mailer';
+import type { DeliveryResult, MailOutbox } from '../../mail/outbox';
 import { ACTIVATION_TTL_MS } from '../../services/activations';
 import { REASON_MAX, REASON_MIN, type LinkService } from '../../services/links';
 import type { LifecycleService } from '../../services/lifecycle';
@@ -25,10 +24,10 @@ export interface Actor {
 
 export interface ConsoleDeps {
   repos: Repositories;
-  lifecycleRepo: LifecycleRepository;
   lifecycle: LifecycleService;
   marketplace: MarketplaceService;
-  mailer: Mailer;
+  /** The app's outbox: a resend queues the message there again and makes one attempt at once. */
+  outbox: MailOutbox;
   /** The app's one LinkService: the console's unlink is the same rule as `npm run links -- unlink`. */
   links: LinkService;
   now: () => number;
@@ -89,21 +88,24 @@ export class ConsoleService {
     return this.recorded(actor, 'unlink', accountId, reason, () => this.d.links.unlink(accountId, reason, this.audit(actor), actor.name));
   }
 
-  async resendMail(id: number, actor: Actor): Promise<void> {
+  /**
+   * Puts a failed, cancelled or expired message back in the outbox's queue (never one that carried
+   * a code), recorded with who asked in the same transaction, then makes one attempt at once.
+   * Returns how that attempt went: a failed one stays queued for the worker's retries.
+   */
+  async resendMail(id: number, actor: Actor): Promise<DeliveryResult> {
     const target = `mail:${id}`;
-    const m = this.mail.message(id);
-    try {
+    this.recorded(actor, 'resend-mail', target, null, () => this.d.repos.tx(() => {
+      const m = this.mail.message(id);
       if (!m) throw new ApiError('NOT_FOUND', 'No such message', { id });
-      if (!this.mail.resendable(m)) throw new ApiError('WRONG_STATE', 'This message was delivered; it is not resent', { id });
-      const message: MailMessage = { to: m.recipient, subject: m.subject, text: m.body };
-      await this.d.mailer.send(message).catch((e: unknown) => {
-        throw new ApiError('MAIL_FAILED', `The message could not be handed over: ${e instanceof Error ? e.message : String(e)}`);
-      });
-    } catch (e) {
-      if (e instanceof ApiError) this.log(actor, 'resend-mail', target, null, e.code);
-      throw e;
-    }
-    this.log(actor, 'resend-mail', target, null, 'ok');
+      if (!m.resendable || !this.mail.retry(id, this.d.now())) {
+        throw new ApiError('WRONG_STATE', m.status === 'pending' || m.status === 'sent'
+          ? `This message is ${m.status}; only a failed, cancelled or expired one is resent`
+          : 'This message carried a verification code; a code is never resent (the user asks for a new one)', { id, status: m.status });
+      }
+      this.log(actor, 'resend-mail', target, null, 'ok');
+    }, this.audit(actor)));
+    return this.d.outbox.deliver(id);
   }
 
   applyPending(id: number, actor: Actor) {
@@ -124,7 +126,7 @@ export class ConsoleService {
         const now = this.d.now();
         if (!this.freeze.extend(instanceId, days * DAY_MS, now)) throw this.notFrozen(instanceId);
         this.log(actor, 'extend-freeze', instanceId, `${reason.trim()} (+${days} d)`, 'ok');
-        return { freezeEndsAt: this.d.lifecycleRepo.frozenInfo(instanceId)?.freezeEndsAt ?? null };
+        return { freezeEndsAt: this.d.repos.instances.frozenInfo(instanceId)?.freezeEndsAt ?? null };
       }, this.audit(actor));
     });
   }
@@ -136,16 +138,15 @@ export class ConsoleService {
   endFreeze(instanceId: string, mode: 'lift' | 'release', reason: string, actor: Actor) {
     return this.recorded(actor, `end-freeze-${mode}`, instanceId, reason, () => {
       checkReason(reason);
-      const mail: MailMessage[] = [];
+      // The release's mail goes to the outbox in this transaction.
       this.d.repos.tx(() => {
         const now = this.d.now();
         const instance = this.d.repos.instances.get(instanceId);
         if (!instance || instance.status !== 'expired') throw this.notFrozen(instanceId);
-        if (mode === 'lift') this.d.lifecycleRepo.thaw(instanceId, now, {});
-        else mail.push(...this.d.lifecycle.release(instanceId, now, 'freeze-ended').mail);
+        if (mode === 'lift') this.d.repos.instances.thaw(instanceId, now, {});
+        else this.d.lifecycle.release(instanceId, now, 'freeze-ended');
         this.log(actor, `end-freeze-${mode}`, instanceId, reason.trim(), 'ok');
       }, this.audit(actor));
-      this.d.lifecycle.send(mail);
     });
   }
 

@@ -237,14 +237,15 @@ export function MailPage({ v, page, statuses }: { v: ViewCtx; page: Page<MailRow
       </FilterForm>
       <p class="note">{t('mailStatusNote')}</p>
       <table>
-        <thead><tr><th>#</th><th>{t('created')}</th><th>{t('recipient')}</th><th>{t('subject')}</th><th>{t('status')}</th><th></th></tr></thead>
+        <thead><tr><th>#</th><th>{t('created')}</th><th>{t('recipient')}</th><th>{t('subject')}</th><th>{t('status')}</th><th>{t('attempts')}</th><th></th></tr></thead>
         <tbody>
-          {page.rows.length === 0 && <Empty v={v} cols={6} />}
+          {page.rows.length === 0 && <Empty v={v} cols={7} />}
           {page.rows.map((m) => (
             <tr>
               <td>{m.id}</td><td>{time(m.created_at)}</td><td>{m.recipient}</td><td>{m.subject}</td>
-              <td><span class={`badge mail-${m.status}`}>{t(`ms_${m.status}` as WordKey)}</span></td>
-              <td><form method="post" action={`/operator/mail/${m.id}/resend`}><Csrf v={v} /><button type="submit">{t('resend')}</button></form></td>
+              <td><span class={`badge mail-${m.status}`} title={m.last_error ?? undefined}>{t(`ms_${m.status}` as WordKey)}</span></td>
+              <td>{m.attempts}</td>
+              <td>{m.resendable && <form method="post" action={`/operator/mail/${m.id}/resend`}><Csrf v={v} /><button type="submit">{t('resend')}</button></form>}</td>
             </tr>
           ))}
         </tbody>
