@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, resolveSpiKey, type Config } from './config';
 import { DatabaseTooNewError, openDatabase, startCheckpointer, type Db } from './db/connection';
 import { startHttpServer } from './http-server';
 import { logMailer, smtpMailer } from './mail/mailer';
-import { loadWebBundle } from './web/bundle';
+import { loadWebBundle, type WebBundle } from './web/bundle';
 import { redactText } from './security/redact';
 
 // Structured JSON lines on stdout; every message passes the redactor first. Written synchronously:
@@ -51,7 +51,7 @@ if (!config.SMTP_URL) {
     : 'SMTP_URL is not set: mail stays in the outbox table');
 }
 
-let web;
+let web: WebBundle | undefined;
 try {
   web = loadWebBundle(config.WEB_WIZARD_DIR);
 } catch (e) {

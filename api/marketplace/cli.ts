@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { GUANCE_PRODUCT_CODE } from '../../shared/sites';
 import { ConfigError, findSpiKey, loadConfig, spiKeyFile, type Config } from '../config';
 import { openDatabase } from '../db/connection';
-import { seedDemo } from './demo';
+import { seedDemo, type DemoSeed } from './demo';
 import { signSpiParams } from './signature';
 
 const USAGE = `usage: npm run marketplace -- <command> [options]
@@ -120,7 +120,7 @@ async function main(argv: string[]) {
   }
   if (positionals.length > 1) fail(`unexpected ${positionals.slice(1).join(' ')}`);
   const params = command === 'demo' ? undefined : buildParams(command, values);
-  let config;
+  let config: Config;
   try {
     config = loadConfig(process.env);
   } catch (e) {
@@ -171,7 +171,7 @@ async function demo(c: Config, key: string, base: string, email: string | undefi
     fail(`No database at ${resolve(path)}: start the server once (npm run api) and run this with its DATABASE_PATH.`);
   }
   const db = openDatabase(path);
-  let seed;
+  let seed: DemoSeed;
   try {
     seed = await seedDemo(db, key, { email });
   } finally {
