@@ -20,7 +20,10 @@ export default defineConfig({
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'activator@guance.example' } } }
       : { key: EXTENSION_KEY }),
-    permissions: ['storage', 'activeTab', 'contextMenus', 'scripting'],
+    // `identity`: Sign in with Alibaba Cloud runs in launchWebAuthFlow's own window, owned by the
+    // background (a popup closes when focus moves), and returns to a redirect URI only this
+    // extension can receive; no host access to Alibaba Cloud's OAuth pages is needed for it.
+    permissions: ['storage', 'activeTab', 'contextMenus', 'scripting', 'identity'],
     // The default companion API runs on loopback; another API origin is requested at run time
     // (options page) so the extension never holds access it was not asked for.
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],

@@ -7,7 +7,7 @@ import type { FreeLoginResult, Message } from '../../shared/protocol';
 import type { Activation } from '../../shared/schemas';
 import { originOf } from '../../shared/origin';
 import { LANDING_PATH, LANDING_SCRIPT_ID, landingMatches, sameMatches } from '../content/landing/landing';
-import { activationStore } from './activation-store';
+import { activationStore, type ActivationRef } from './activation-store';
 import { ApiError, type ApiClient } from './api-client';
 
 export type LandingOpen = Message<'landing/open'>;
@@ -19,6 +19,16 @@ export interface FreeLoginDeps {
   /** Tell the user some other way that the popup has something for them. */
   notify: () => Promise<void>;
   now?: () => number;
+}
+
+/** Proved by the marketplace's free login or by Sign in with Alibaba Cloud. */
+export function isProved(a: Activation): boolean {
+  return Boolean(a.proof) || a.verified === true;
+}
+
+/** Whether replacing `ref` would lose something: a live, unfinished activation on this API. */
+export function inProgress(ref: ActivationRef, baseUrl: string, now: number): boolean {
+  return ref.apiBaseUrl === baseUrl && ref.activation.state !== 'activated' && Date.parse(ref.activation.expiresAt) > now;
 }
 
 export function createFreeLogin(deps: FreeLoginDeps) {
@@ -40,8 +50,18 @@ export function createFreeLogin(deps: FreeLoginDeps) {
       }
       if (activation.id !== msg.activationId) return { ok: false, reason: 'not-confirmed' };
       if (Date.parse(activation.expiresAt) <= now()) return { ok: false, reason: 'expired' };
-      // Only now, confirmed, does it replace whatever the wizard was doing.
-      await activationStore.set({ id: activation.id, token: msg.token, activation, syncedAt: now(), apiBaseUrl: baseUrl });
+      // A landing page can be reached with any activation's token (the page is the API's, but the
+      // link to it is not): only one the API says is proved may stand in for the marketplace.
+      if (!isProved(activation)) return { ok: false, reason: 'not-proved' };
+      const ref = { id: activation.id, token: msg.token, activation, syncedAt: now(), apiBaseUrl: baseUrl };
+      const current = await activationStore.get();
+      if (current && current.id !== activation.id && inProgress(current, baseUrl, now())) {
+        // Another activation is half done: the popup asks before replacing it, showing both.
+        await activationStore.setOffer(ref);
+      } else {
+        await activationStore.set(ref);
+        await activationStore.removeOffer();
+      }
       try {
         await deps.openPopup();
         return { ok: true, activation, popup: 'opened' };

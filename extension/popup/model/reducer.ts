@@ -2,25 +2,25 @@
 // can be tested without a browser, and the popup only renders `status`.
 import type { Activation } from '../../../shared/schemas';
 import { LOST_ACTIVATION_CODES, messagesFor } from './field-errors';
-import { formOf, stepOfField } from './step-fields';
-import type { Action, Draft, Errors, FormKey, Status, Values, WizardState } from './types';
+import { CLOUD_ACCOUNT_FIELDS, formOf, STEP_FIELDS, stepOfField } from './step-fields';
+import type { Action, Draft, Errors, FormKey, FormValues, Status, Values, WizardState, WorkspaceLang } from './types';
 
 export const PASSWORD_FIELDS = ['password', 'passwordConfirm'] as const;
 const NO_ERRORS: Errors = { fields: {}, form: null, retry: null };
 
-export function emptyValues(): Values {
+export function emptyValues(language: WorkspaceLang = 'zh'): Values {
   return {
     ids: { accountId: '', instanceId: '', site: 'cn1' },
-    register: { language: 'zh', agreeTerms: false },
+    register: { language, agreeTerms: false },
     bind: {},
-    workspace: { language: 'zh', agreeTerms: false, workspaceId: '' },
+    workspace: { language, agreeTerms: false, workspaceId: '' },
   };
 }
 
-export function initialState(): WizardState {
+export function initialState(language: WorkspaceLang = 'zh'): WizardState {
   return {
     status: 'ids',
-    values: emptyValues(),
+    values: emptyValues(language),
     activation: null,
     codes: {},
     workspaces: null,
@@ -28,7 +28,31 @@ export function initialState(): WizardState {
     pending: null,
     errors: NO_ERRORS,
     focusTick: 0,
+    offer: null,
+    defaultLanguage: language,
   };
+}
+
+/** Proved by the marketplace's free login or by Sign in with Alibaba Cloud. */
+export function isProved(a: Activation | null): boolean {
+  return Boolean(a && (a.proof || a.verified));
+}
+
+/** Whether the API accepts that step now (`paths`); an older API that does not say allows all. */
+export function mayTake(a: Activation, path: NonNullable<Activation['paths']>[number]): boolean {
+  return !a.paths || a.paths.includes(path);
+}
+
+/**
+ * The instance pays for a workspace already. Without proof nothing more is possible (the API only
+ * says that much), so the buyer is asked to prove the purchase; with it, the returning buyer's own
+ * screen comes from the paths the API offers, never registration.
+ */
+function returningStatus(activation: Activation, current: Status): Status | null {
+  if (activation.next !== 'returning') return null;
+  if (!isProved(activation)) return 'prove';
+  if (activation.state === 'needs-billing-account') return 'bind-billing';
+  return current.startsWith('workspace-') ? current : 'workspace-choose';
 }
 
 /** Where an activation in a given state belongs, keeping the user's current step when it still fits. */
@@ -37,16 +61,23 @@ export function statusFor(activation: Activation, current: Status): Status {
     case 'activated':
       return 'done';
     case 'needs-workspace':
-      return current.startsWith('workspace-') ? current : 'workspace-choose';
-    case 'needs-billing-account':
-      if (formOf(current) === 'register' || current === 'bind-billing') return current;
-      // The API says whether the cloud account is already linked (without saying to whom): then
-      // binding that Billing Center account is the only way on.
-      return activation.billingAccount || activation.next === 'bind-billing-account' ? 'bind-billing' : 'register-basic';
+      return returningStatus(activation, current) ?? (current.startsWith('workspace-') ? current : 'workspace-choose');
+    case 'needs-billing-account': {
+      const returning = returningStatus(activation, current);
+      if (returning) return returning;
+      // No first link without proof: the proofs come before any form.
+      if (activation.next === 'prove') return 'prove';
+      const canRegister = mayTake(activation, 'register');
+      if ((formOf(current) === 'register' && canRegister) || current === 'bind-billing') return current;
+      // The API says whether the cloud account is already linked (without saying to whom) and
+      // which steps it accepts: binding that Billing Center account may be the only way on.
+      return activation.billingAccount || activation.next === 'bind-billing-account' || !canRegister ? 'bind-billing' : 'register-basic';
+    }
   }
 }
 
 const BACK: Partial<Record<Status, Status>> = {
+  prove: 'ids',
   'register-basic': 'ids',
   'register-company': 'register-basic',
   'register-method': 'register-company',
@@ -79,10 +110,10 @@ export function canGoBack(state: WizardState): boolean {
 
 /** A fresh wizard on `activation`, its IDs and site coming from the API rather than from the user. */
 function adopt(state: WizardState, activation: Activation): WizardState {
-  const values = emptyValues();
+  const values = emptyValues(state.defaultLanguage);
   values.ids = { accountId: activation.accountId, instanceId: activation.instanceId, site: activation.site };
   return {
-    ...initialState(),
+    ...initialState(state.defaultLanguage),
     status: statusFor(activation, 'ids'),
     values,
     activation,
@@ -95,7 +126,7 @@ export function reducer(state: WizardState, action: Action): WizardState {
   switch (action.type) {
     case 'hydrate': {
       const d = action.draft;
-      const base = emptyValues();
+      const base = emptyValues(state.defaultLanguage);
       const values = Object.fromEntries(
         (Object.keys(base) as FormKey[]).map((k) => [k, { ...base[k], ...(d.values[k] ?? {}) }]),
       ) as Values;
@@ -111,6 +142,25 @@ export function reducer(state: WizardState, action: Action): WizardState {
         focusTick: state.focusTick + 1,
       };
     }
+    case 'secrets': {
+      // Only into fields still empty: what was typed since the popup opened wins.
+      const values = { ...state.values };
+      for (const [form, v] of Object.entries(action.values) as [FormKey, FormValues][]) {
+        const cur = { ...values[form] };
+        for (const k of PASSWORD_FIELDS) if (typeof v[k] === 'string' && !cur[k]) cur[k] = v[k];
+        values[form] = cur;
+      }
+      return { ...state, values };
+    }
+    case 'ui-language': {
+      // A language the user did not choose follows the interface; one they chose stays.
+      const follow = (v: FormValues) => (v.language === state.defaultLanguage ? { ...v, language: action.language } : v);
+      const values = { ...state.values, register: follow(state.values.register), workspace: follow(state.values.workspace) };
+      return { ...state, values, defaultLanguage: action.language };
+    }
+    case 'offer':
+      // An offer of the activation already on screen is no choice at all.
+      return { ...state, offer: action.offer && action.offer.id !== state.activation?.id ? action.offer : null };
     case 'detected': {
       // Prefill only what the user has not typed: detection never overwrites their input.
       const ids = { ...state.values.ids };
@@ -126,7 +176,8 @@ export function reducer(state: WizardState, action: Action): WizardState {
     }
     case 'next': {
       const to = NEXT[state.status];
-      return to ? go(state, to) : state;
+      // A step whose code was checked first comes here with that check still marked in flight.
+      return to ? go({ ...state, pending: null }, to) : state;
     }
     case 'back': {
       const to = BACK[state.status];
@@ -138,15 +189,23 @@ export function reducer(state: WizardState, action: Action): WizardState {
       if (state.activation?.state !== 'needs-billing-account' || state.pending) return state;
       const onRegister = formOf(state.status) === 'register';
       if (action.to === 'bind' && onRegister) return go(state, 'bind-billing');
-      if (action.to === 'register' && state.status === 'bind-billing') return go(state, 'register-basic');
+      // Only what the API says is possible: a cloud account that can only bind is never offered registration.
+      if (action.to === 'register' && state.status === 'bind-billing' && mayTake(state.activation, 'register') && !state.activation.billingAccount) {
+        return go(state, 'register-basic');
+      }
       return state;
     }
     case 'start-over': {
-      const fresh = initialState();
+      const fresh = initialState(state.defaultLanguage);
+      // From Done it is another instance: the activated one's IDs would only lead back to it. From
+      // the middle of a path, the IDs typed on step 1 are kept (the site with them).
+      const ids = state.status === 'done' ? { ...fresh.values.ids, site: state.values.ids.site ?? 'cn1' } : { ...state.values.ids };
+      const activated = state.status === 'done' ? state.activation?.instanceId : undefined;
       return {
         ...fresh,
-        values: { ...fresh.values, ids: { ...state.values.ids } },
-        detectedInstances: state.detectedInstances,
+        values: { ...fresh.values, ids },
+        detectedInstances: state.detectedInstances.filter((id) => id !== activated),
+        offer: state.offer,
         focusTick: state.focusTick + 1,
       };
     }
@@ -189,6 +248,13 @@ export function reducer(state: WizardState, action: Action): WizardState {
       const m = messagesFor(action.error, action.kind, (f) => state.values[form][f]);
       const first = Object.keys(m.fields)[0];
       const status = first ? stepOfField(state.status, first) : state.status;
+      // A field the step does not show (nor its cloud-account line) cannot carry the message: the step does.
+      const shown = (f: string) => STEP_FIELDS[status].includes(f) || (status !== 'ids' && CLOUD_ACCOUNT_FIELDS.includes(f));
+      const hidden = Object.keys(m.fields).filter((f) => !shown(f));
+      if (hidden.length > 0) {
+        const fields = Object.fromEntries(Object.entries(m.fields).filter(([f]) => shown(f)));
+        return { ...base, status, errors: { fields, form: m.form ?? m.fields[hidden[0]!]!, retry: m.retry } };
+      }
       return { ...base, status, errors: m };
     }
     case 'activation': {
