@@ -214,6 +214,11 @@ export const Activation = z.object({
    * purchase (`proof` set); an unproved one gets null and learns only that the purchase is activated.
    */
   returning: ReturningSummary.nullable().optional(),
+  /**
+   * Once activated: the Guance account that logs in to the bound workspace (its owner; the email
+   * masked), so the buyer knows which account to use on the login page.
+   */
+  guanceAccount: z.object({ username: z.string(), email: z.string() }).nullable().optional(),
 });
 export type Activation = z.infer<typeof Activation>;
 

@@ -6,7 +6,7 @@ import type { DetectionSnapshot } from '../../shared/detections';
 import { createTranslate, htmlLang, resolveLang, type Bundles, type UiLang } from '../lib/i18n';
 import { send } from '../lib/messaging';
 import { uiLanguage, type UiLanguageSetting } from '../lib/storage';
-import { draftStore } from './draft-store';
+import { draftStore, secretStore } from './draft-store';
 import { extensionTransport } from './extension-transport';
 import type { WizardEnv } from './model/transport';
 import { Wizard } from './view/Wizard';
@@ -32,6 +32,7 @@ export function App({ bundles, initialSetting }: { bundles: Bundles; initialSett
     () => ({
       transport: extensionTransport,
       drafts: draftStore,
+      secrets: secretStore,
       async detections() {
         const snap = await send({ type: 'detections/get' }).catch(() => undefined);
         if (!snap || typeof snap !== 'object' || !Array.isArray(snap.instances)) return null;
@@ -52,16 +53,22 @@ export function App({ bundles, initialSetting }: { bundles: Bundles; initialSett
     <I18n.Provider value={t}>
       <header class="top">
         <h1>{t('extName')}</h1>
-        <button
-          type="button"
-          name="uiLanguage"
-          class="link"
-          lang={htmlLang(other)}
-          aria-label={t('common_switch_language')}
-          onClick={() => void uiLanguage.setValue(other)}
-        >
-          {t(`common_lang_${other}`)}
-        </button>
+        <span class="top-links">
+          <button
+            type="button"
+            name="uiLanguage"
+            class="link"
+            lang={htmlLang(other)}
+            aria-label={t('common_switch_language')}
+            onClick={() => void uiLanguage.setValue(other)}
+          >
+            {t(`common_lang_${other}`)}
+          </button>
+          {/* Errors mention the options (the API address): the way there. */}
+          <button type="button" name="openOptions" class="link" title={t('common_open_settings')} onClick={() => void browser.runtime.openOptionsPage()}>
+            {t('common_settings')}
+          </button>
+        </span>
       </header>
       <main>
         <Wizard env={env} lang={lang} snapshot={snapshot} />

@@ -154,7 +154,7 @@ export function reducer(state: WizardState, action: Action): WizardState {
     }
     case 'ui-language': {
       // A language the user did not choose follows the interface; one they chose stays.
-      const follow = (v: FormValues) => (v.language === state.defaultLanguage ? { ...v, language: action.language } : v);
+      const follow = (v: FormValues) => (v.languageChosen === true ? v : { ...v, language: action.language });
       const values = { ...state.values, register: follow(state.values.register), workspace: follow(state.values.workspace) };
       return { ...state, values, defaultLanguage: action.language };
     }
@@ -170,6 +170,8 @@ export function reducer(state: WizardState, action: Action): WizardState {
     }
     case 'field': {
       const form = { ...state.values[action.form], [action.name]: action.value };
+      // Picked by the user: the workspace language no longer follows the interface language.
+      if (action.name === 'language') form.languageChosen = true;
       const fields = { ...state.errors.fields };
       delete fields[action.name];
       return { ...state, values: { ...state.values, [action.form]: form }, errors: { ...state.errors, fields } };
