@@ -4,6 +4,8 @@
 // needs proof (the default); the popup offers the proofs; the background runs launchWebAuthFlow
 // through the provider's pages to the extension's redirect URI; the API proves the activation and
 // the popup moves on to registration, saying how it was proved.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { EXTENSION_REDIRECT_URI } from '../api/app';
@@ -13,6 +15,8 @@ import { heldActivation, launchWithExtension, openExtensionPage, type ExtensionB
 import { createInstance } from './support/marketplace';
 
 const SPI_KEY = 'e2e-spi-key-alibaba-sign-in-0123456789';
+// Like the wizard suite: the README's screenshot only with UPDATE_SCREENSHOTS=1.
+const SHOTS = resolve(import.meta.dirname, process.env.UPDATE_SCREENSHOTS ? '../docs/screenshots' : 'artifacts/screenshots');
 const ACCOUNT = `3${String(Date.now()).slice(-15)}`.padEnd(16, '5');
 const OTHER = `4${String(Date.now()).slice(-15)}`.padEnd(16, '5');
 const INSTANCE = '830001';
@@ -22,6 +26,7 @@ let api: ApiProcess;
 let eb: ExtensionBrowser;
 
 beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
   op = await startAlibabaProvider([EXTENSION_REDIRECT_URI]);
   // The default policy: no first link without proof (REQUIRE_VERIFIED_LINK unset = true).
   api = await startApiServer({
@@ -58,6 +63,7 @@ describe('Sign in with Alibaba Cloud from the popup', () => {
     await atStep(popup, 'prove');
     expect(await popup.$eval('[data-testid="cloud-account"]', (e) => e.textContent ?? '')).toContain(`${ACCOUNT} · instance ${INSTANCE}`);
     expect(await popup.$('button[name="openPurchased"]')).not.toBeNull();
+    await popup.screenshot({ path: `${SHOTS}/12-prove.png`, fullPage: true });
 
     // First the wrong person: an identity of another main account is refused, on the cloud account.
     op.signInAs({ sub: `main-${OTHER}`, aid: OTHER, uid: OTHER });

@@ -183,6 +183,18 @@ describe('free login: landing page → background', () => {
     expect(await activationStore.getOffer()).toBeNull();
   });
 
+  test('Login Directly from the prove step replaces that unproved activation of the same purchase without asking', async () => {
+    const w = world({ requireProof: true });
+    const accountId = randomDigits(16);
+    await w.api.createInstance(accountId, '5110');
+    const typed = await w.api.call('POST', '/activations', { accountId, instanceId: '5110', site: 'cn1' });
+    await activationStore.set({ id: typed.body.activation.id, token: typed.body.token, activation: typed.body.activation, syncedAt: w.api.clock.now(), apiBaseUrl: API });
+    const cs = await w.contentScript('5110');
+    expect(await w.svc.open(cs.sent[0] as LandingOpen, cs.url.href)).toMatchObject({ ok: true, activation: { proof: 'marketplace' } });
+    expect((await activationStore.get())?.id).toBe((cs.sent[0] as LandingOpen).activationId);
+    expect(await activationStore.getOffer()).toBeNull();
+  });
+
   test('a landing page with an activation that proved nothing (typed IDs) is not adopted', async () => {
     const w = world({ requireProof: true });
     const accountId = randomDigits(16);

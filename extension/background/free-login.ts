@@ -55,7 +55,11 @@ export function createFreeLogin(deps: FreeLoginDeps) {
       if (!isProved(activation)) return { ok: false, reason: 'not-proved' };
       const ref = { id: activation.id, token: msg.token, activation, syncedAt: now(), apiBaseUrl: baseUrl };
       const current = await activationStore.get();
-      if (current && current.id !== activation.id && inProgress(current, baseUrl, now())) {
+      // The same purchase not proved yet (the buyer went to Login Directly from the prove step)
+      // loses nothing by being replaced: only another one in progress is asked about.
+      const samePurchase = current && !isProved(current.activation) &&
+        current.activation.accountId === activation.accountId && current.activation.instanceId === activation.instanceId;
+      if (current && current.id !== activation.id && !samePurchase && inProgress(current, baseUrl, now())) {
         // Another activation is half done: the popup asks before replacing it, showing both.
         await activationStore.setOffer(ref);
       } else {
