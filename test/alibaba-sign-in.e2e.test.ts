@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { EXTENSION_REDIRECT_URI } from '../api/app';
 import { CLIENT_ID, CLIENT_SECRET, startAlibabaProvider } from '../api/test-oidc-provider';
 import { startApiServer, type ApiProcess } from './support/api-server';
-import { heldActivation, launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
+import { heldActivation, launchWithExtension, openExtensionPage, setApiAddress, type ExtensionBrowser } from './support/browser';
 import { createInstance } from './support/marketplace';
 
 const SPI_KEY = 'e2e-spi-key-alibaba-sign-in-0123456789';
@@ -34,11 +34,7 @@ beforeAll(async () => {
   });
   await createInstance(api.url, SPI_KEY, ACCOUNT, INSTANCE);
   eb = await launchWithExtension({ lang: 'en-US' });
-  const options = await openExtensionPage(eb, 'options.html');
-  await options.locator('input[name="apiBaseUrl"]').fill(api.url);
-  await options.click('button[name="save"]');
-  await options.waitForFunction(() => (document.querySelector('#options-status')?.textContent ?? '') !== '');
-  await options.close();
+  await setApiAddress(eb, api.url);
 });
 
 afterAll(async () => {

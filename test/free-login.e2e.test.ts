@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatBeijingTime } from '../api/marketplace/free-login';
 import { signSpiParams } from '../api/marketplace/signature';
 import { startApiServer, type ApiProcess } from './support/api-server';
-import { heldActivation, launchWithExtension, openExtensionPage, type ExtensionBrowser, type HeldActivation } from './support/browser';
+import { heldActivation, launchWithExtension, openExtensionPage, setApiAddress, type ExtensionBrowser, type HeldActivation } from './support/browser';
 import { createInstance } from './support/marketplace';
 
 /** The extension's `chrome` global, as seen inside the service worker we evaluate in. */
@@ -30,11 +30,7 @@ beforeAll(async () => {
   api = await startApiServer({ env: { ALIYUN_SPI_KEY: SPI_KEY } });
   await createInstance(api.url, SPI_KEY, ACCOUNT, INSTANCE);
   eb = await launchWithExtension({ lang: 'en-US' });
-  const options = await openExtensionPage(eb, 'options.html');
-  await options.locator('input[name="apiBaseUrl"]').fill(api.url);
-  await options.click('button[name="save"]');
-  await options.waitForFunction(() => (document.querySelector('#options-status')?.textContent ?? '') !== '');
-  await options.close();
+  await setApiAddress(eb, api.url);
 });
 
 afterAll(async () => {

@@ -116,12 +116,21 @@ export async function openExtensionPage(eb: ExtensionBrowser, path: string): Pro
   return page;
 }
 
+/** Points the extension at `apiUrl` through its options page, as a user would. */
+export async function setApiAddress(eb: ExtensionBrowser, apiUrl: string): Promise<void> {
+  const options = await openExtensionPage(eb, 'options.html');
+  await options.locator('input[name="apiBaseUrl"]').fill(apiUrl);
+  await options.click('button[name="save"]');
+  await options.waitForFunction(() => (document.querySelector('#options-status')?.textContent ?? '') !== '');
+  await options.close();
+}
+
 /** What the background keeps for the activation being worked on (its IndexedDB store). */
 export interface HeldActivation {
   id: string;
   token: string;
   apiBaseUrl: string;
-  activation: { id: string; state: string; verified?: boolean; accountId: string; site: string };
+  activation: { id: string; state: string; verified?: boolean; accountId: string; instanceId: string; site: string; proof?: string | null; next?: string };
 }
 
 /**
