@@ -9,6 +9,7 @@ import { initialState, reducer } from '../model/reducer';
 import { STEP_FIELDS } from '../model/step-fields';
 import type { WizardEnv } from '../model/transport';
 import type { WizardEffects } from '../model/effects';
+import type { Action } from '../model/types';
 import type { StepProps } from './ui';
 import { CloudAccount, Offer, Progress, SitePicker, StartOver } from './frame';
 import { IdsStep } from './steps/IdsStep';
@@ -28,12 +29,18 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
   const [state, rawDispatch] = useReducer(reducer, workspaceLang, initialState);
   const [ready, setReady] = useState(false);
   const [tick, setTick] = useState(now());
+  // The effects read the state as of the last action, not of the last render: a click right after
+  // typing (before Preact re-rendered) must see what was typed.
   const stateRef = useRef(state);
   stateRef.current = state;
+  const track = (a: Action) => {
+    stateRef.current = reducer(stateRef.current, a);
+    rawDispatch(a);
+  };
   const root = useRef<HTMLDivElement>(null);
 
-  const fx = useMemo(() => createWizardEffects(env, () => stateRef.current, rawDispatch), [env]);
-  const dispatch: StepProps['dispatch'] = (a) => (a.type === 'start-over' ? void fx.startOver() : rawDispatch(a));
+  const fx = useMemo(() => createWizardEffects(env, () => stateRef.current, track), [env]);
+  const dispatch: StepProps['dispatch'] = (a) => (a.type === 'start-over' ? void fx.startOver() : track(a));
 
   // Resume: the stored draft and the detections first (then the step shows), then the activation
   // the transport holds, once the restored state is what the effects read.
@@ -50,7 +57,7 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
     if (ready) void restored.current?.then((draft) => fx.catchUp(draft), () => fx.catchUp(null));
   }, [ready]);
 
-  useEffect(() => rawDispatch({ type: 'ui-language', language: workspaceLang }), [workspaceLang]);
+  useEffect(() => track({ type: 'ui-language', language: workspaceLang }), [workspaceLang]);
 
   useEffect(() => {
     if (ready) void env.drafts.save(toDraft(state, now()));
