@@ -38,7 +38,12 @@ async function openPopup(): Promise<Page> {
 const atStep = (page: Page, status: string) =>
   page.waitForSelector(`.wizard[data-status="${status}"][data-pending=""]`, { timeout: 15_000 });
 const fill = (page: Page, name: string, value: string) => page.locator(`input[name="${name}"]:not([type=radio])`).fill(value);
-const click = (page: Page, name: string) => page.click(`button[name="${name}"]`);
+/** Clicks a control as a person would: brought to the middle of the view first, clear of the sticky button bar. */
+async function clickOn(page: Page, selector: string) {
+  await page.$eval(selector, (e) => e.scrollIntoView({ block: 'center' }));
+  await page.click(selector);
+}
+const click = (page: Page, name: string) => clickOn(page, `button[name="${name}"]`);
 const value = (page: Page, name: string) => page.$eval(`input[name="${name}"]:not([type=radio])`, (e) => (e as HTMLInputElement).value);
 const text = (page: Page, sel: string) => page.$eval(sel, (e) => e.textContent ?? '');
 /** Waits until the focused element is the field named `name` (focus follows the step and errors). */
@@ -157,7 +162,7 @@ describe('popup wizard against the real API', () => {
     await fill(popup, 'workspaceName', 'ACME production');
     // An English interface makes an English workspace unless the buyer picks another language.
     expect(await popup.$eval('select[name="language"]', (e) => (e as HTMLSelectElement).value)).toBe('en');
-    await popup.click('input[name="agreeTerms"]');
+    await clickOn(popup, 'input[name="agreeTerms"]');
     await shot(popup, '04-register-method');
     await click(popup, 'activate');
 
@@ -235,7 +240,7 @@ describe('popup wizard against the real API', () => {
     await fill(popup, 'email', 'bob@example.com');
     const bobCode = await sendCode(popup, 'bob@example.com');
     await fill(popup, 'code', bobCode);
-    await popup.click('input[name="agreeTerms"]');
+    await clickOn(popup, 'input[name="agreeTerms"]');
     expect(await primaryInView(popup, 'create')).toBe(true);
     await shot(popup, '08-workspace-create-new');
     await click(popup, 'create');
