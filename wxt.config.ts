@@ -58,7 +58,10 @@ export default defineConfig({
       // manifest.key pins the ID of an unpacked build (the API allows exactly that origin); the
       // Chrome Web Store refuses an upload that carries one and assigns the ID itself.
       : API_ORIGIN ? {} : { key: EXTENSION_KEY }),
-    permissions: ['storage', 'activeTab', 'contextMenus', 'scripting'],
+    // `identity`: Sign in with Alibaba Cloud runs in launchWebAuthFlow's own window, owned by the
+    // background (a popup closes when focus moves), and returns to a redirect URI only this
+    // extension can receive; no host access to Alibaba Cloud's OAuth pages is needed for it.
+    permissions: ['storage', 'activeTab', 'contextMenus', 'scripting', 'identity'],
     host_permissions: hosts.host,
     // Another API address is requested at run time for exactly its origin (options page), so the
     // extension never holds access it was not asked for. MV2 has no optional_host_permissions (WXT

@@ -90,6 +90,10 @@ export async function startAlibabaProvider(redirectUris: string[]) {
   return {
     issuer,
     browse,
+    /** Who a real browser signs in as when it reaches the provider's sign-in page (it signs in at once). */
+    signInAs: (who: AlibabaIdentity) => {
+      signedIn = who;
+    },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

@@ -62,7 +62,7 @@ type Fields<T> = string extends keyof T ? unknown : T;
 /** What the free-login background half answers the landing page's content script. */
 export type FreeLoginResult =
   | { ok: true; activation: Activation; popup: 'opened' | 'badge' }
-  | { ok: false; reason: 'wrong-origin' | 'not-confirmed' | 'expired' | 'unreachable' };
+  | { ok: false; reason: 'wrong-origin' | 'not-confirmed' | 'expired' | 'unreachable' | 'not-proved' };
 
 /** Each message's reply. */
 export interface Replies {

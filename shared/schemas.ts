@@ -220,6 +220,11 @@ export const Activation = z.object({
    * which ends the old link (its Billing Center account is told).
    */
   replaceableLink: z.boolean().optional(),
+  /**
+   * Once activated: the Guance account that logs in to the bound workspace (its owner; the email
+   * masked), so the buyer knows which account to use on the login page.
+   */
+  guanceAccount: z.object({ username: z.string(), email: z.string() }).nullable().optional(),
 });
 export type Activation = z.infer<typeof Activation>;
 

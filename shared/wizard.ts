@@ -9,6 +9,7 @@ import {
   Activation,
   BindBillingAccountBody,
   BindWorkspaceBody,
+  CheckCodeBody,
   CreateWorkspaceBody,
   RegistrationBody,
   SendCodeBody,
@@ -28,6 +29,8 @@ export const WIZARD_CALLS = {
   'update-activation': UpdateActivationBody,
   /** POST /activations/:id/verification-codes */
   'send-code': SendCodeBody,
+  /** POST /activations/:id/verification-codes/check: is this the code, before the step that uses it? */
+  'check-code': CheckCodeBody,
   /** POST /activations/:id/registration */
   register: RegistrationBody,
   /** POST /activations/:id/billing-account */
@@ -38,6 +41,17 @@ export const WIZARD_CALLS = {
   'create-workspace': CreateWorkspaceBody,
   /** POST /activations/:id/workspace-bindings */
   'bind-workspace': BindWorkspaceBody,
+  /**
+   * Sign in with Alibaba Cloud, run by whoever owns the browser flow (the extension's background:
+   * POST …/alibaba-sign-in, the provider's page, POST …/alibaba-sign-in/callback). Answers the
+   * proved activation.
+   */
+  'alibaba-sign-in': z.object({}),
+  /**
+   * Free login brought a proved activation while another was in progress: `accept` makes it the
+   * wizard's (the one in progress is dropped), otherwise the offer is dropped.
+   */
+  'take-offer': z.object({ accept: z.boolean() }),
   /** Start over: drop the activation and its token (no API call). */
   'forget-activation': z.object({}),
 } as const;
@@ -48,15 +62,22 @@ export const WIZARD_CALL_NAMES = Object.keys(WIZARD_CALLS) as [WizardCall, ...Wi
 /** What each call answers when it succeeds. */
 export interface WizardAnswers {
   'start-activation': { activation: Activation };
-  /** `null`: there is no activation (never started, forgotten, or its token died). */
-  'get-activation': { activation: Activation | null };
+  /**
+   * `null`: there is no activation (never started, forgotten, or its token died). `offer`: a
+   * proved activation that free login brought while this one was in progress (the user decides).
+   */
+  'get-activation': { activation: Activation | null; offer?: Activation | null };
   'update-activation': { activation: Activation };
   'send-code': SendCodeResponse;
+  'check-code': Record<string, never>;
   register: { activation: Activation };
   'bind-billing-account': { activation: Activation };
   'list-workspaces': { workspaces: WorkspaceListItem[] };
   'create-workspace': { activation: Activation };
   'bind-workspace': { activation: Activation };
+  'alibaba-sign-in': { activation: Activation };
+  /** The wizard's activation afterwards (the offer's when accepted). */
+  'take-offer': { activation: Activation | null };
   'forget-activation': Record<string, never>;
 }
 
@@ -80,13 +101,15 @@ export type CallBody<K extends WizardCall> = Unchecked<z.input<(typeof WIZARD_CA
 
 /** The extension's own code for a call that needs an activation when there is none. */
 export const NO_ACTIVATION = 'NO_ACTIVATION';
+/** The extension's own code for a sign-in the user closed (or the browser could not show). */
+export const SIGN_IN_CANCELLED = 'SIGN_IN_CANCELLED';
 
 /**
  * Why a call failed: a refusal in the API's shape (`details` of a VALIDATION_FAILED are
  * FieldIssue[]), or no usable answer at all (offline, wrong server), which the user may retry.
  */
 export type CallError =
-  | { kind: 'api'; status: number; code: ErrorCode | typeof NO_ACTIVATION | (string & {}); message: string; details?: unknown }
+  | { kind: 'api'; status: number; code: ErrorCode | typeof NO_ACTIVATION | typeof SIGN_IN_CANCELLED | (string & {}); message: string; details?: unknown }
   | { kind: 'network'; message: string };
 
 export type CallResult<T> = { ok: true; data: T } | { ok: false; error: CallError };

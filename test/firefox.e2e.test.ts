@@ -102,6 +102,7 @@ test('the IDs read on the console and the marketplace fill the popup, whose firs
     INSTANCE,
   );
   await popup.click('button[name="start"]');
-  await popup.waitForSelector('.wizard[data-status="register-basic"][data-pending=""]', { timeout: 15_000 });
+  // The default API links only proved activations: typed IDs go on to the prove step.
+  await popup.waitForSelector('.wizard[data-status="prove"][data-pending=""]', { timeout: 15_000 });
   expect(await popup.$eval('#step-title', (e) => e.textContent)).toBeTruthy();
 });

@@ -18,6 +18,7 @@ declare const chrome: {
 const SPI_KEY = 'e2e-spi-key-free-login-0123456789';
 const ACCOUNT = `2${String(Date.now()).slice(-15)}`.padEnd(16, '3');
 const INSTANCE = '820001';
+const INSTANCE_2 = '820002';
 
 let api: ApiProcess;
 let eb: ExtensionBrowser;
@@ -91,6 +92,9 @@ describe('free login with the extension', () => {
 
     // The marketplace did not say the site (cn1 by default): the user picks another before any
     // workspace exists, and the activation follows.
+    // The site is one line on this step (it matters only where a workspace is created), opened on request.
+    expect(await popup.$eval('[data-testid="site-line"]', (e) => e.textContent ?? '')).toContain('China 1');
+    await popup.click('button[name="changeSite"]');
     expect(await popup.$eval('select[name="site"]', (e) => (e as HTMLSelectElement).value)).toBe('cn1');
     await popup.select('select[name="site"]', 'ap1');
     const token = stored!.token;
@@ -105,6 +109,40 @@ describe('free login with the extension', () => {
     expect(site).toBe('ap1');
     await popup.waitForSelector('.wizard[data-pending=""]');
     expect(await popup.$eval('#form-error', (e) => e.textContent ?? '')).toBe('');
+    await popup.close();
+    await page.close();
+  });
+
+  test('Login Directly for another instance while one is in progress: the popup asks, showing both', async () => {
+    await createInstance(api.url, SPI_KEY, ACCOUNT, INSTANCE_2);
+    const before = (await heldActivation(eb))!;
+    expect(before.activation.instanceId).toBe(INSTANCE);
+    const page = await eb.browser.newPage();
+    await page.goto(verifyUrl(INSTANCE_2), { waitUntil: 'load' });
+    await page.waitForFunction(() => !location.hash.includes('token='), { timeout: 15_000 });
+    // The background keeps the one in progress and holds the new one as an offer.
+    const offered = () =>
+      eb.worker.evaluate(() => new Promise<string | null>((resolve) => {
+        const open = indexedDB.open('guance-activator');
+        open.onsuccess = () => {
+          const get = open.result.transaction('activation').objectStore('activation').get('offer');
+          get.onsuccess = () => resolve((get.result as { activation?: { instanceId: string } } | undefined)?.activation?.instanceId ?? null);
+          get.onerror = () => resolve(null);
+        };
+        open.onerror = () => resolve(null);
+      }));
+    const deadline = Date.now() + 15_000;
+    while ((await offered()) !== INSTANCE_2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await offered()).toBe(INSTANCE_2);
+    const popup: Page = await openExtensionPage(eb, 'popup.html');
+    await popup.waitForSelector('.wizard[data-offer="yes"]', { timeout: 15_000 });
+    expect((await heldActivation(eb))?.id).toBe(before.id);
+    expect(await popup.$eval('[data-field="offer"]', (e) => e.textContent ?? '')).toContain(`${ACCOUNT} · instance ${INSTANCE_2}`);
+    expect(await popup.$eval('[data-field="current"]', (e) => e.textContent ?? '')).toContain(`${ACCOUNT} · instance ${INSTANCE}`);
+    await popup.click('button[name="acceptOffer"]');
+    await popup.waitForSelector('.wizard[data-offer=""][data-status="register-basic"][data-pending=""]', { timeout: 15_000 });
+    expect(await popup.$eval('[data-testid="verified"]', (e) => e.textContent ?? '')).toContain(INSTANCE_2);
+    expect((await heldActivation(eb))?.activation.instanceId).toBe(INSTANCE_2);
     await popup.close();
     await page.close();
   });

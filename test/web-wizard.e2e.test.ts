@@ -194,7 +194,7 @@ describe('web wizard, no extension', () => {
     await page.close();
   });
 
-  test('typed IDs of an activated purchase (no proof): told it is activated, nothing bound shown, pointed to Login Directly', async () => {
+  test('typed IDs of an activated purchase (no proof): the prove step, nothing bound shown, Login Directly offered', async () => {
     const page = await newTab();
     const b = buyer(page, new Tally('web', 'typed IDs of an activated purchase'));
     await page.goto(`${api.url}/activate`, { waitUntil: 'load' });
@@ -203,11 +203,12 @@ describe('web wizard, no extension', () => {
     await b.fill('accountId', ` ${ACCOUNT.slice(0, 8)} ${ACCOUNT.slice(8)} `, 'id');
     await b.fill('instanceId', I1.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))), 'id');
     await b.press('start');
-    await b.atStep('returning');
+    // Anyone may know the two IDs: the purchase must be proved before anything bound is shown.
+    await b.atStep('prove');
     expect(await page.$('[data-field]')).toBeNull();
     expect(await page.$('button[name="anotherWorkspace"]')).toBeNull();
     expect(await page.evaluate(() => document.body.innerText)).not.toMatch(/wendy|Wendy production/);
-    expect(await page.$eval('button[name="openPurchasedServices"]', (e) => e.getAttribute('data-url'))).toMatch(/^https:\/\/market\.console\.aliyun\.com\//);
+    expect(await page.$('button[name="openPurchased"]')).not.toBeNull();
     await page.close();
   });
 

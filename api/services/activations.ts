@@ -172,7 +172,14 @@ export class ActivationService {
       paths: this.pathsOf(act, next),
       returning: returning ? this.returningSummary(act) : null,
       replaceableLink: act.state === 'needs-billing-account' && this.isProved(act) && this.repos.links.live(act.accountId)?.proof === null,
+      guanceAccount: act.state === 'activated' && ws ? this.ownerOf(act.instanceId, ws.id) : null,
     };
+  }
+
+  /** Who logs in to a workspace this activation bound (the token holder made that binding). */
+  private ownerOf(instanceId: string, workspaceId: string): { username: string; email: string } | null {
+    const w = this.repos.workspaces.settledByInstance(instanceId).find((x) => x.id === workspaceId);
+    return w ? { username: w.ownerUsername, email: maskEmail(w.ownerEmail) } : null;
   }
 
   private isProved(act: ActivationRecord): boolean {

@@ -19,6 +19,8 @@ export interface ActivationRef {
 }
 
 const KEY = 'current';
+/** A proved activation free login brought while another was in progress: it waits for the user. */
+const OFFER_KEY = 'offer';
 let db: UseStore | null = null;
 // Opened on first use: the worker may start before anything needs it.
 const store = (): UseStore => (db ??= createStore('guance-activator', 'activation'));
@@ -32,6 +34,15 @@ export const activationStore = {
   },
   remove(): Promise<void> {
     return del(KEY, store());
+  },
+  async getOffer(): Promise<ActivationRef | null> {
+    return (await get<ActivationRef>(OFFER_KEY, store())) ?? null;
+  },
+  setOffer(ref: ActivationRef): Promise<void> {
+    return set(OFFER_KEY, ref, store());
+  },
+  removeOffer(): Promise<void> {
+    return del(OFFER_KEY, store());
   },
 };
 

@@ -6,11 +6,13 @@ import { z } from 'zod';
 import type { AppType } from '../../api/app';
 import {
   ActivationResponse,
+  AlibabaSignInResponse,
   SendCodeResponse,
   StartActivationResponse,
   WorkspaceListResponse,
   type BindBillingAccountBody,
   type BindWorkspaceBody,
+  type CheckCodeBody,
   type CreateWorkspaceBody,
   type RegistrationBody,
   type SendCodeBody,
@@ -38,6 +40,8 @@ export class NetworkError extends Error {
 }
 
 const ActivationAnswer = ActivationResponse.transform((x) => x.activation);
+/** A 204 answer, given to callers as an empty record. */
+const NoContent = z.undefined().transform((): Record<string, never> => ({}));
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -64,6 +68,12 @@ export function createApiClient(opts: ApiClientOptions) {
       res = await send();
     } catch (e) {
       throw new NetworkError(e instanceof Error ? e.message : String(e));
+    }
+    // 204: nothing to parse; the schema says whether that is what was expected.
+    if (res.status === 204) {
+      const parsed = schema.safeParse(undefined);
+      if (parsed.success) return parsed.data;
+      throw new NetworkError(`Unexpected empty answer from ${opts.baseUrl} to ${what}`);
     }
     let json: unknown;
     try {
@@ -92,6 +102,12 @@ export function createApiClient(opts: ApiClientOptions) {
       call(ActivationAnswer, 'PATCH /activations/:id', () => act.$patch({ param: { id }, json: body }, auth(token))),
     sendCode: (id: string, token: string, body: SendCodeBody) =>
       call(SendCodeResponse, 'POST verification-codes', () => act['verification-codes'].$post({ param: { id }, json: body }, auth(token))),
+    checkCode: (id: string, token: string, body: CheckCodeBody) =>
+      call(NoContent, 'POST verification-codes/check', () => act['verification-codes'].check.$post({ param: { id }, json: body }, auth(token))),
+    startAlibabaSignIn: (id: string, token: string, redirectUri: string) =>
+      call(AlibabaSignInResponse, 'POST alibaba-sign-in', () => act['alibaba-sign-in'].$post({ param: { id }, json: { redirectUri } }, auth(token))),
+    completeAlibabaSignIn: (id: string, token: string, callbackUrl: string) =>
+      call(ActivationAnswer, 'POST alibaba-sign-in/callback', () => act['alibaba-sign-in'].callback.$post({ param: { id }, json: { callbackUrl } }, auth(token))),
     register: (id: string, token: string, body: RegistrationBody) =>
       call(ActivationAnswer, 'POST registration', () => act.registration.$post({ param: { id }, json: body }, auth(token))),
     bindBillingAccount: (id: string, token: string, body: BindBillingAccountBody) =>

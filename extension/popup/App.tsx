@@ -6,7 +6,7 @@ import type { DetectionSnapshot } from '../../shared/detections';
 import { createTranslate, htmlLang, resolveLang, type Bundles, type UiLang } from '../lib/i18n';
 import { send } from '../lib/messaging';
 import { uiLanguage, type UiLanguageSetting } from '../lib/storage';
-import { draftStore } from './draft-store';
+import { draftStore, secretStore } from './draft-store';
 import { extensionTransport } from './extension-transport';
 import type { WizardEnv } from './model/transport';
 import { Wizard } from './view/Wizard';
@@ -32,6 +32,7 @@ export function App({ bundles, initialSetting }: { bundles: Bundles; initialSett
     () => ({
       transport: extensionTransport,
       drafts: draftStore,
+      secrets: secretStore,
       async detections() {
         const snap = await send({ type: 'detections/get' }).catch(() => undefined);
         if (!snap || typeof snap !== 'object' || !Array.isArray(snap.instances)) return null;
@@ -52,20 +53,26 @@ export function App({ bundles, initialSetting }: { bundles: Bundles; initialSett
     <I18n.Provider value={t}>
       <header class="top">
         <h1>{t('extName')}</h1>
-        {/* The name is the visible text (the other language, in that language, so speech and voice
-            control match what is shown); what the button does is its description. */}
-        <button
-          type="button"
-          name="uiLanguage"
-          class="link"
-          lang={htmlLang(other)}
-          aria-describedby="uiLanguage-hint"
-          onClick={() => void uiLanguage.setValue(other)}
-        >
-          {t(`common_lang_${other}`)}
-        </button>
-        <span id="uiLanguage-hint" hidden>
-          {t('common_switch_language')}
+        <span class="top-links">
+          {/* The name is the visible text (the other language, in that language, so speech and voice
+              control match what is shown); what the button does is its description. */}
+          <button
+            type="button"
+            name="uiLanguage"
+            class="link"
+            lang={htmlLang(other)}
+            aria-describedby="uiLanguage-hint"
+            onClick={() => void uiLanguage.setValue(other)}
+          >
+            {t(`common_lang_${other}`)}
+          </button>
+          <span id="uiLanguage-hint" hidden>
+            {t('common_switch_language')}
+          </span>
+          {/* Errors mention the options (the API address): the way there. */}
+          <button type="button" name="openOptions" class="link" title={t('common_open_settings')} onClick={() => void browser.runtime.openOptionsPage()}>
+            {t('common_settings')}
+          </button>
         </span>
       </header>
       <main>

@@ -4,7 +4,7 @@
 // and never given to the model. Like every transport it never throws.
 import type { Activation } from '../../shared/schemas';
 // Types only from shared/wizard.ts: its values would bring the schemas (and zod) into the page.
-import type { CallError, CallResult, NO_ACTIVATION, WizardAnswers, WizardCall } from '../../shared/wizard';
+import type { CallError, CallResult, NO_ACTIVATION, SIGN_IN_CANCELLED, WizardAnswers, WizardCall } from '../../shared/wizard';
 import type { WizardTransport } from '../popup/model/transport';
 
 export const HELD_KEY = 'guance-activator.activation';
@@ -23,6 +23,14 @@ export interface HttpTransportOptions {
   fetch?: typeof fetch;
   now?: () => number;
   timeoutMs?: number;
+  /**
+   * Sign in with Alibaba Cloud in this tab: the provider's page is opened here (`navigate`) and
+   * sends the tab back to `signInRedirectUri` (the API's `/activate/alibaba-sign-in/callback`),
+   * which completes the proof and shows the landing page the wizard resumes on. Without these,
+   * the call fails with SIGN_IN_CANCELLED and the step says so.
+   */
+  signInRedirectUri?: string;
+  navigate?: (url: string) => void;
 }
 
 /** Refusals after which the token is worthless: it is forgotten. */
@@ -45,9 +53,10 @@ export function holdToken(storage: HttpTransportOptions['storage'], id: string, 
 }
 
 type Route = { method: 'GET' | 'POST' | 'PATCH'; path: string };
-const ROUTES: Record<Exclude<WizardCall, 'start-activation' | 'get-activation' | 'forget-activation'>, Route> = {
+const ROUTES: Record<Exclude<WizardCall, 'start-activation' | 'get-activation' | 'forget-activation' | 'alibaba-sign-in' | 'take-offer'>, Route> = {
   'update-activation': { method: 'PATCH', path: '' },
   'send-code': { method: 'POST', path: '/verification-codes' },
+  'check-code': { method: 'POST', path: '/verification-codes/check' },
   register: { method: 'POST', path: '/registration' },
   'bind-billing-account': { method: 'POST', path: '/billing-account' },
   'list-workspaces': { method: 'GET', path: '/workspaces' },
@@ -83,6 +92,8 @@ export function createHttpTransport(opts: HttpTransportOptions): WizardTransport
       json = undefined;
     }
     if (res.ok && json && typeof json === 'object') return { ok: true, data: json };
+    // 204 (a code check that passed): nothing to read, the empty answer the call expects.
+    if (res.status === 204) return { ok: true, data: {} };
     const e = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
     if (e && typeof e.code === 'string') {
       const error: CallError = { kind: 'api', status: res.status, code: e.code, message: typeof e.message === 'string' ? e.message : '', ...(e.details === undefined ? {} : { details: e.details }) };
@@ -126,6 +137,21 @@ export function createHttpTransport(opts: HttpTransportOptions): WizardTransport
           case 'forget-activation':
             hold(null);
             return { ok: true, data: {} };
+          case 'take-offer':
+            // Only the extension's free login brings offers; a page never has one to take.
+            return { ok: true, data: { activation: readHeld(storage)?.activation ?? null } };
+          case 'alibaba-sign-in': {
+            if (!opts.signInRedirectUri || !opts.navigate) {
+              const code: typeof SIGN_IN_CANCELLED = 'SIGN_IN_CANCELLED';
+              return { ok: false, error: { kind: 'api', status: 400, code, message: 'Sign in with Alibaba Cloud cannot start from this page' } };
+            }
+            const r = await authed({ method: 'POST', path: '/alibaba-sign-in' }, { redirectUri: opts.signInRedirectUri });
+            if (!r.ok) return r;
+            opts.navigate((r.data as { authorizationUrl: string }).authorizationUrl);
+            // The tab is leaving for the provider's page: the call stays in flight until it has
+            // left, and the wizard resumes from the callback's landing page.
+            return new Promise<never>(() => undefined);
+          }
           default:
             return authed(ROUTES[call as keyof typeof ROUTES], body);
         }

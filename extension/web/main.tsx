@@ -39,7 +39,12 @@ render(
     bundles={{ en, zh_CN: zh } as Bundles}
     page={page}
     env={{
-      transport: createHttpTransport({ base: `${prefix}/api/v1`, storage: sessionStorage }),
+      transport: createHttpTransport({
+        base: `${prefix}/api/v1`,
+        storage: sessionStorage,
+        signInRedirectUri: `${location.origin}${prefix}/activate/alibaba-sign-in/callback`,
+        navigate: (url) => location.assign(url),
+      }),
       drafts: sessionDrafts(sessionStorage),
       open: (url) => location.assign(url),
     }}

@@ -126,7 +126,7 @@ export interface HeldActivation {
   id: string;
   token: string;
   apiBaseUrl: string;
-  activation: { id: string; state: string; verified?: boolean; accountId: string; site: string };
+  activation: { id: string; state: string; verified?: boolean; accountId: string; instanceId: string; site: string; proof?: string | null; next?: string };
 }
 
 /**

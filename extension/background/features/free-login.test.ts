@@ -15,6 +15,7 @@ import { initialState, reducer } from '../../popup/model/reducer';
 import type { WizardState } from '../../popup/model/types';
 import { activationStore } from '../activation-store';
 import { createApiClient } from '../api-client';
+import { createApiProxy } from '../api-proxy';
 import { createFreeLogin, LANDING_SCRIPT_ID, landingMatches, sameMatches, syncLandingScript, type LandingOpen, type ScriptingLike } from './free-login';
 
 const API = 'https://activator.test';
@@ -26,8 +27,8 @@ function parseHtml(html: string): Document {
   return win.document as unknown as Document;
 }
 
-function world(opts: { popup?: 'ok' | 'refused' } = {}) {
-  const api = setup();
+function world(opts: { popup?: 'ok' | 'refused'; requireProof?: boolean } = {}) {
+  const api = setup(opts.requireProof ? { requireVerifiedLink: true } : {});
   const client = createApiClient({
     baseUrl: API,
     fetch: ((input: RequestInfo | URL, init?: RequestInit) => api.app.request(String(input), init)) as typeof fetch,
@@ -68,12 +69,13 @@ function world(opts: { popup?: 'ok' | 'refused' } = {}) {
     return { url, sent, address: () => address };
   }
 
-  return { api, svc, events, contentScript };
+  return { api, svc, events, contentScript, client };
 }
 
 beforeEach(async () => {
   fakeBrowser.reset();
   await activationStore.remove();
+  await activationStore.removeOffer();
 });
 
 /** The popup opening afterwards: its state (`from`) reads the background's activation back. */
@@ -127,7 +129,7 @@ describe('free login: landing page → background', () => {
     expect(await popupOpens(mine)).toBe(mine);
   });
 
-  test('the same activation again keeps what the user typed; another one replaces it when the popup reads it back', async () => {
+  test('the same activation again keeps what the user typed; another one is offered, never put in its place unasked', async () => {
     const w = world();
     await w.api.createInstance(randomDigits(16), '5104');
     const first = await w.contentScript('5104');
@@ -140,9 +142,69 @@ describe('free login: landing page → background', () => {
     await w.api.createInstance(randomDigits(16), '5105');
     const second = await w.contentScript('5105');
     await w.svc.open(second.sent[0] as LandingOpen, second.url.href);
-    const replaced = await popupOpens(typed);
-    expect(replaced.activation?.instanceId).toBe('5105');
-    expect(replaced.values.register.username).toBeUndefined();
+    // The one in progress stays the wizard's; the new one waits for the user's word.
+    expect((await activationStore.get())?.activation.instanceId).toBe('5104');
+    expect((await activationStore.getOffer())?.activation.instanceId).toBe('5105');
+    const kept = await popupOpens(typed);
+    expect(kept.activation?.instanceId).toBe('5104');
+    expect(kept.values.register.username).toBe('typed_by_user');
+
+    // The popup asks through the API proxy: both activations, then the user's choice.
+    const proxy = createApiProxy({ client: async () => ({ client: w.client, baseUrl: API }), now: w.api.clock.now });
+    const held = await proxy.call('get-activation', { maxAgeMs: 60_000 });
+    expect(held).toMatchObject({ ok: true, data: { activation: { instanceId: '5104' }, offer: { instanceId: '5105', verified: true } } });
+    let s = reducer(kept, { type: 'offer', offer: held.ok ? held.data.offer ?? null : null });
+    expect(s.offer?.instanceId).toBe('5105');
+    const taken = await proxy.call('take-offer', { accept: true });
+    expect(taken).toMatchObject({ ok: true, data: { activation: { instanceId: '5105' } } });
+    s = reducer(reducer(s, { type: 'offer', offer: null }), { type: 'activation', kind: 'get-activation', activation: taken.ok ? taken.data.activation! : kept.activation! });
+    expect(s.activation?.instanceId).toBe('5105');
+    expect(s.values.register.username).toBeUndefined();
+    expect(await activationStore.getOffer()).toBeNull();
+  });
+
+  test('an offer declined is dropped; a finished activation is replaced without asking', async () => {
+    const w = world();
+    await w.api.createInstance(randomDigits(16), '5107');
+    const first = await w.contentScript('5107');
+    await w.svc.open(first.sent[0] as LandingOpen, first.url.href);
+    await w.api.createInstance(randomDigits(16), '5108');
+    const second = await w.contentScript('5108');
+    await w.svc.open(second.sent[0] as LandingOpen, second.url.href);
+    const proxy = createApiProxy({ client: async () => ({ client: w.client, baseUrl: API }), now: w.api.clock.now });
+    expect(await proxy.call('take-offer', { accept: false })).toMatchObject({ ok: true, data: { activation: { instanceId: '5107' } } });
+    expect(await activationStore.getOffer()).toBeNull();
+
+    const current = (await activationStore.get())!;
+    await activationStore.set({ ...current, activation: { ...current.activation, state: 'activated' } });
+    await w.svc.open(second.sent[0] as LandingOpen, second.url.href);
+    expect((await activationStore.get())?.activation.instanceId).toBe('5108');
+    expect(await activationStore.getOffer()).toBeNull();
+  });
+
+  test('Login Directly from the prove step replaces that unproved activation of the same purchase without asking', async () => {
+    const w = world({ requireProof: true });
+    const accountId = randomDigits(16);
+    await w.api.createInstance(accountId, '5110');
+    const typed = await w.api.call('POST', '/activations', { accountId, instanceId: '5110', site: 'cn1' });
+    await activationStore.set({ id: typed.body.activation.id, token: typed.body.token, activation: typed.body.activation, syncedAt: w.api.clock.now(), apiBaseUrl: API });
+    const cs = await w.contentScript('5110');
+    expect(await w.svc.open(cs.sent[0] as LandingOpen, cs.url.href)).toMatchObject({ ok: true, activation: { proof: 'marketplace' } });
+    expect((await activationStore.get())?.id).toBe((cs.sent[0] as LandingOpen).activationId);
+    expect(await activationStore.getOffer()).toBeNull();
+  });
+
+  test('a landing page with an activation that proved nothing (typed IDs) is not adopted', async () => {
+    const w = world({ requireProof: true });
+    const accountId = randomDigits(16);
+    await w.api.createInstance(accountId, '5109');
+    const cs = await w.contentScript('5109');
+    const typed = await w.api.call('POST', '/activations', { accountId, instanceId: '5109', site: 'cn1' });
+    expect(typed.body.activation).toMatchObject({ next: 'prove', proof: null });
+    const msg = { ...(cs.sent[0] as LandingOpen), activationId: typed.body.activation.id, token: typed.body.token };
+    expect(await w.svc.open(msg, cs.url.href)).toEqual({ ok: false, reason: 'not-proved' });
+    expect(w.events).toEqual([]);
+    expect(await activationStore.get()).toBeNull();
   });
 
   test('an expired landing page sends nothing but still drops the token', async () => {

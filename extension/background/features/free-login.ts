@@ -4,8 +4,8 @@
 // production manifest). That script hands over an activation id and token; we believe neither
 // until the API confirms them with that token, and only from a tab on the configured API origin.
 // Then the activation becomes the one the background holds and the popup opens (or the toolbar
-// badge says it is waiting, when the browser refuses to open it); the popup sees that it is
-// another activation than its draft's and starts over on it.
+// badge says it is waiting, when the browser refuses to open it). Only a proved activation is
+// taken; while another is in progress it is kept as an offer the popup asks about, showing both.
 import { browser } from 'wxt/browser';
 import { LANDING_PATH } from '../../../shared/landing';
 import type { FreeLoginResult, Message } from '../../../shared/protocol';
@@ -13,7 +13,7 @@ import type { Activation } from '../../../shared/schemas';
 import { originOf } from '../../../shared/origin';
 import { showLandingBadge } from '../../lib/landing-badge';
 import { apiBaseUrl, DEFAULT_API_BASE_URL } from '../../lib/storage';
-import { activationStore } from '../activation-store';
+import { activationStore, type ActivationRef } from '../activation-store';
 import { ApiError, type ApiClient } from '../api-client';
 import { configuredClient } from '../api-proxy';
 import type { BackgroundFeature } from './types';
@@ -27,6 +27,16 @@ export interface FreeLoginDeps {
   /** Tell the user some other way that the popup has something for them. */
   notify: () => Promise<void>;
   now?: () => number;
+}
+
+/** Proved by the marketplace's free login or by Sign in with Alibaba Cloud. */
+export function isProved(a: Activation): boolean {
+  return Boolean(a.proof) || a.verified === true;
+}
+
+/** Whether replacing `ref` would lose something: a live, unfinished activation on this API. */
+export function inProgress(ref: ActivationRef, baseUrl: string, now: number): boolean {
+  return ref.apiBaseUrl === baseUrl && ref.activation.state !== 'activated' && Date.parse(ref.activation.expiresAt) > now;
 }
 
 export function createFreeLogin(deps: FreeLoginDeps) {
@@ -48,8 +58,22 @@ export function createFreeLogin(deps: FreeLoginDeps) {
       }
       if (activation.id !== msg.activationId) return { ok: false, reason: 'not-confirmed' };
       if (Date.parse(activation.expiresAt) <= now()) return { ok: false, reason: 'expired' };
-      // Only now, confirmed, does it replace whatever the wizard was doing.
-      await activationStore.set({ id: activation.id, token: msg.token, activation, syncedAt: now(), apiBaseUrl: baseUrl });
+      // A landing page can be reached with any activation's token (the page is the API's, but the
+      // link to it is not): only one the API says is proved may stand in for the marketplace.
+      if (!isProved(activation)) return { ok: false, reason: 'not-proved' };
+      const ref = { id: activation.id, token: msg.token, activation, syncedAt: now(), apiBaseUrl: baseUrl };
+      const current = await activationStore.get();
+      // The same purchase not proved yet (the buyer went to Login Directly from the prove step)
+      // loses nothing by being replaced: only another one in progress is asked about.
+      const samePurchase = current && !isProved(current.activation) &&
+        current.activation.accountId === activation.accountId && current.activation.instanceId === activation.instanceId;
+      if (current && current.id !== activation.id && !samePurchase && inProgress(current, baseUrl, now())) {
+        // Another activation is half done: the popup asks before replacing it, showing both.
+        await activationStore.setOffer(ref);
+      } else {
+        await activationStore.set(ref);
+        await activationStore.removeOffer();
+      }
       try {
         await deps.openPopup();
         return { ok: true, activation, popup: 'opened' };

@@ -67,6 +67,15 @@ test('step 1 to the register path: empty fields and bad formats are caught befor
   expect(w.state().errors.fields.email?.key).toBe('error_invalid_email');
   expect(w.calls.length).toBe(before);
   w.type('register', 'email', 'alice@example.com');
+  // The code is checked where it is typed: a wrong one stays on this step, under the code field.
+  await w.fx.run('send-code');
+  const code = w.api.lastCode('alice@example.com');
+  w.type('register', 'code', code === '123456' ? '654321' : '123456');
+  await w.fx.next();
+  expect(w.calls.slice(-1)).toEqual(['check-code']);
+  expect(w.state()).toMatchObject({ status: 'register-basic', pending: null });
+  expect(w.state().errors.fields.code?.key).toBe('error_code_CODE_INVALID');
+  w.type('register', 'code', code);
   await w.fx.next();
   expect(w.state().status).toBe('register-company');
 });

@@ -3,7 +3,7 @@
 // a web page) creates these once and calls them from its buttons; they only read the state and
 // dispatch, so the reducer stays the one place where the wizard changes.
 import type { CallBody, CallResult, WizardAnswers, WizardCall } from '../../../shared/wizard';
-import { readDraft } from './draft';
+import { readDraft, readSecrets } from './draft';
 import { issuesToFields } from './field-errors';
 import { localCheck, checkedRequestFor, requestFor } from './requests';
 import { formOf, STEP_FIELDS } from './step-fields';
@@ -61,7 +61,12 @@ export interface WizardEffects {
   next(): Promise<void>;
   /** Back to step 1 (keeping the IDs typed there); the transport forgets the activation. */
   startOver(): Promise<void>;
+  /** Keeps the activation free login offered (`accept`) or the one in progress. */
+  takeOffer(accept: boolean): Promise<void>;
 }
+
+/** Steps whose code is used by a later step: it is checked before the buyer moves on. */
+const CODE_CHECKED_ON_NEXT: ReadonlySet<Status> = new Set(['register-basic']);
 
 export function createWizardEffects(env: WizardEnv, getState: () => WizardState, dispatch: (a: Action) => void): WizardEffects {
   const now = env.now ?? Date.now;
@@ -109,9 +114,11 @@ export function createWizardEffects(env: WizardEnv, getState: () => WizardState,
       });
     }
     if (request.call === 'list-workspaces') return dispatch({ type: 'workspaces', list: (reply.data as WizardAnswers['list-workspaces']).workspaces });
-    const { activation } = reply.data as { activation: WizardAnswers['get-activation']['activation'] };
+    if (request.call === 'check-code') return dispatch({ type: 'next' });
+    const { activation, offer } = reply.data as WizardAnswers['get-activation'];
     if (activation) dispatch({ type: 'activation', kind, activation });
     else if (kind === 'get-activation') dispatch({ type: 'activation-lost' });
+    if (kind === 'get-activation') dispatch({ type: 'offer', offer: offer ?? null });
   }
 
   async function next(): Promise<void> {
@@ -134,12 +141,16 @@ export function createWizardEffects(env: WizardEnv, getState: () => WizardState,
         inFlight = false;
       }
     }
+    // A wrong code is said where it was typed, not two steps later when it is used.
+    if (CODE_CHECKED_ON_NEXT.has(s.status)) return run('check-code');
     dispatch({ type: 'next' });
   }
 
   async function restore(): Promise<Draft | null> {
     const draft = readDraft(await env.drafts.load().catch(() => null));
     if (draft) dispatch({ type: 'hydrate', draft });
+    const secrets = draft?.activation ? readSecrets(await env.secrets?.load().catch(() => null), draft.activation.id, now()) : null;
+    if (secrets) dispatch({ type: 'secrets', values: secrets });
     const detected = await env.detections?.().catch(() => null);
     if (detected) dispatch({ type: 'detected', ...detected });
     return draft;
@@ -151,6 +162,7 @@ export function createWizardEffects(env: WizardEnv, getState: () => WizardState,
     // (free login confirmed one while the wizard was closed): the reducer takes it up.
     const held = await call('get-activation', { maxAgeMs: RESUME_MAX_AGE_MS });
     if (held.ok && held.data.activation) dispatch({ type: 'activation', kind: 'get-activation', activation: held.data.activation });
+    if (held.ok) dispatch({ type: 'offer', offer: held.data.offer ?? null });
   }
 
   return {
@@ -161,6 +173,18 @@ export function createWizardEffects(env: WizardEnv, getState: () => WizardState,
     async startOver() {
       dispatch({ type: 'start-over' });
       await call('forget-activation', {});
+    },
+    async takeOffer(accept) {
+      if (inFlight) return;
+      inFlight = true;
+      let reply: CallResult<WizardAnswers['take-offer']>;
+      try {
+        reply = await call('take-offer', { accept });
+      } finally {
+        inFlight = false;
+      }
+      dispatch({ type: 'offer', offer: null });
+      if (reply.ok && reply.data.activation) dispatch({ type: 'activation', kind: 'get-activation', activation: reply.data.activation });
     },
   };
 }

@@ -27,7 +27,9 @@ const CODE_FIELD: Record<string, string> = {
   INSTANCE_ACCOUNT_MISMATCH: 'instanceId',
   INSTANCE_NOT_ACTIVE: 'instanceId',
   BILLING_ACCOUNT_NOT_FOUND: 'username',
-  CLOUD_ACCOUNT_LINKED_ELSEWHERE: 'username',
+  CLOUD_ACCOUNT_LINKED_ELSEWHERE: 'accountId',
+  VERIFICATION_REQUIRED: 'accountId',
+  ALREADY_ACTIVATED: 'instanceId',
   GUANCE_ACCOUNT_NOT_FOUND: 'email',
   WORKSPACE_NOT_BINDABLE: 'workspaceId',
   WORKSPACE_NOT_FOUND: 'workspaceId',
@@ -47,6 +49,15 @@ export function issuesOf(details: unknown): FieldIssue[] {
     out.push({ path, message: typeof message === 'string' ? message : '' });
   }
   return out;
+}
+
+/** The form field a refusal's `details` names (`field`, else its first issue's path), if any. */
+export function namedField(details: unknown): string | null {
+  if (!details || typeof details !== 'object' || Array.isArray(details)) return null;
+  const d = details as { field?: unknown; issues?: unknown };
+  if (typeof d.field === 'string') return fieldOfPath(d.field);
+  const first = issuesOf(d.issues)[0];
+  return first ? fieldOfPath(first.path) : null;
 }
 
 /** A message for an invalid field: "required" when it is empty, else the field's own rule. */
@@ -90,7 +101,9 @@ export function messagesFor(
     return { fields, form: { key: 'error_code_VALIDATION_FAILED', detail: error.message }, retry: null };
   }
   const msg: Msg = { key: `error_code_${error.code}`, detail: error.message };
-  const field = CODE_FIELD[error.code];
+  // The API names the field a refusal is about (`details.field`, `details.issues`): an error about
+  // the cloud account lands on the cloud account, whatever step it happened on.
+  const field = namedField(error.details) ?? CODE_FIELD[error.code];
   if (field) return { fields: { [field]: msg }, form: null, retry: null };
   // The server failing (5xx, mail down) is worth retrying; a refusal is not.
   return { fields: {}, form: msg, retry: error.status >= 500 ? kind : null };

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Activation } from '../../../shared/schemas';
-import { toDraft } from './draft';
-import { canGoBack, initialState, reducer, statusFor } from './reducer';
+import { readSecrets, SECRETS_TTL_MS, toDraft, toSecrets } from './draft';
+import { canGoBack, emptyValues, initialState, reducer, statusFor } from './reducer';
 import type { Action, Status, WizardState } from './types';
 
 const activation = (over: Partial<Activation> = {}): Activation => ({
@@ -322,5 +322,85 @@ describe('changing the site of an existing activation', () => {
 
     const offline = reducer(s, { type: 'failed', kind: 'update-activation', error: { kind: 'network', message: 'down' } });
     expect(offline).toMatchObject({ status: 'bind-billing-account', values: { ids: { site: 'eu1' } }, errors: { retry: 'update-activation' } });
+  });
+});
+
+describe('proof, paths and the walk-through fixes', () => {
+  const a = (over: Partial<Activation> = {}) => activation({ next: 'prove', proof: null, proofs: ['marketplace'], paths: [], ...over });
+  const started = (act: Activation) => reducer(initialState(), { type: 'activation', kind: 'start-activation', activation: act });
+
+  test("next 'prove' shows the proofs; proved (sign-in), the path the API offers follows", () => {
+    const s = started(a());
+    expect(s.status).toBe('prove');
+    expect(canGoBack(s)).toBe(true);
+    const proved = reducer(s, { type: 'activation', kind: 'alibaba-sign-in', activation: a({ next: 'register', proof: 'alibaba-sign-in', proofs: [], paths: ['register', 'bind-billing-account'] }) });
+    expect(proved.status).toBe('register-basic');
+  });
+
+  test("next 'returning': unproved, the prove step; proved, the returning step; never registration", () => {
+    expect(started(a({ next: 'returning' })).status).toBe('prove');
+    const proved = started(a({ next: 'returning', proof: 'marketplace', verified: true, paths: ['bind-billing-account'], returning: { workspaces: [] } }));
+    expect(proved.status).toBe('returning');
+    const another = reducer(proved, { type: 'another-workspace' });
+    expect(another.status).toBe('bind-billing-account');
+    expect(reducer(another, { type: 'switch', to: 'register' }).status).toBe('bind-billing-account');
+    expect(started(a({ next: 'returning', state: 'needs-workspace', proof: null })).status).toBe('prove');
+  });
+
+  test('a cloud account that can only bind goes to bind and cannot switch to register', () => {
+    const s = started(a({ next: 'register', proof: 'marketplace', paths: ['bind-billing-account'] }));
+    expect(s.status).toBe('bind-billing-account');
+    expect(reducer(s, { type: 'switch', to: 'register' }).status).toBe('bind-billing-account');
+  });
+
+  test("details.field / details.issues put the error on that field; one the step does not show goes to the step's message", () => {
+    const at = started(a({ next: 'register', proof: 'marketplace', paths: ['register', 'bind-billing-account'] }));
+    const onId = reducer(at, { type: 'failed', kind: 'register', error: { kind: 'api', status: 403, code: 'VERIFICATION_REQUIRED', message: 'm', details: { issues: [{ path: 'accountId', message: 'm' }] } } });
+    expect(onId).toMatchObject({ status: 'register-basic', errors: { fields: { accountId: { key: 'error_code_VERIFICATION_REQUIRED' } }, form: null } });
+    const proving = started(a());
+    const hidden = reducer(proving, { type: 'failed', kind: 'alibaba-sign-in', error: { kind: 'api', status: 400, code: 'BAD_REQUEST', message: 'state', details: { field: 'callbackUrl' } } });
+    expect(hidden.errors).toMatchObject({ fields: {}, form: { key: 'error_code_BAD_REQUEST' } });
+  });
+
+  test('"Activate another instance" from Done starts with empty IDs; Start over mid-path keeps them', () => {
+    const done = { ...started(activation({ state: 'activated', instanceId: '99001' })), values: { ...emptyValues(), ids: { accountId: '1234567890123456', instanceId: '99001', site: 'us1' } }, detectedInstances: ['99001', '99002'] };
+    expect(done.status).toBe('done');
+    const next = reducer(done, { type: 'start-over' });
+    expect(next.values.ids).toEqual({ accountId: '', instanceId: '', site: 'us1' });
+    expect(next.detectedInstances).toEqual(['99002']);
+    const mid = { ...done, status: 'register-company' as const };
+    expect(reducer(mid, { type: 'start-over' }).values.ids.instanceId).toBe('99001');
+  });
+
+  test('the workspace language follows the interface until the user picks one', () => {
+    let s = initialState('en');
+    expect(s.values.register.language).toBe('en');
+    s = reducer(s, { type: 'ui-language', language: 'zh' });
+    expect(s.values.workspace.language).toBe('zh');
+    s = reducer(s, { type: 'field', form: 'register', name: 'language', value: 'en' });
+    s = reducer(s, { type: 'ui-language', language: 'en' });
+    s = reducer(s, { type: 'ui-language', language: 'zh' });
+    expect(s.values.register.language).toBe('en');
+    expect(reducer(s, { type: 'start-over' }).values.register.language).toBe('zh');
+  });
+
+  test('passwords: kept apart from the draft for their activation only, for a few minutes, never after Done', () => {
+    let s = run(at('register-basic'), { type: 'field', form: 'register', name: 'password', value: 'Secret123' }, { type: 'field', form: 'register', name: 'passwordConfirm', value: 'Secret123' });
+    const kept = toSecrets(s, 1_000)!;
+    expect(kept).toEqual({ v: 1, activationId: 'act_1', values: { register: { password: 'Secret123', passwordConfirm: 'Secret123' } }, savedAt: 1_000 });
+    expect(JSON.stringify(toDraft(s, 1_000))).not.toContain('Secret123');
+    expect(readSecrets(kept, 'act_2', 2_000)).toBeNull();
+    expect(readSecrets(kept, 'act_1', 1_000 + SECRETS_TTL_MS + 1)).toBeNull();
+    const back = reducer(initialState(), { type: 'secrets', values: readSecrets(JSON.parse(JSON.stringify(kept)), 'act_1', 2_000)! });
+    expect(back.values.register.password).toBe('Secret123');
+    s = { ...s, status: 'done' };
+    expect(toSecrets(s, 1_000)).toBeNull();
+    expect(toSecrets({ ...s, status: 'register-basic', values: emptyValues() }, 1_000)).toBeNull();
+  });
+
+  test('an offer of another activation is kept until chosen; one of the same activation is none', () => {
+    const s = at('register-basic');
+    expect(reducer(s, { type: 'offer', offer: activation({ id: 'act_9' }) }).offer?.id).toBe('act_9');
+    expect(reducer(s, { type: 'offer', offer: activation() }).offer).toBeNull();
   });
 });

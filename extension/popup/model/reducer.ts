@@ -2,25 +2,25 @@
 // can be tested without a browser, and the popup only renders `status`.
 import type { Activation } from '../../../shared/schemas';
 import { LOST_ACTIVATION_CODES, messagesFor } from './field-errors';
-import { formOf, stepOfField } from './step-fields';
-import type { Action, Draft, Errors, FormKey, Status, Values, WizardState } from './types';
+import { CLOUD_ACCOUNT_FIELDS, formOf, STEP_FIELDS, stepOfField } from './step-fields';
+import type { Action, Draft, Errors, FormKey, FormValues, Status, Values, WizardState, WorkspaceLang } from './types';
 
-const PASSWORD_FIELDS = ['password', 'passwordConfirm'] as const;
+export const PASSWORD_FIELDS = ['password', 'passwordConfirm'] as const;
 const NO_ERRORS: Errors = { fields: {}, form: null, retry: null };
 
-function emptyValues(): Values {
+export function emptyValues(language: WorkspaceLang = 'zh'): Values {
   return {
     ids: { accountId: '', instanceId: '', site: 'cn1' },
-    register: { language: 'zh', agreeTerms: false },
+    register: { language, agreeTerms: false },
     'bind-billing-account': {},
-    workspace: { language: 'zh', agreeTerms: false, workspaceId: '' },
+    workspace: { language, agreeTerms: false, workspaceId: '' },
   };
 }
 
-export function initialState(): WizardState {
+export function initialState(language: WorkspaceLang = 'zh'): WizardState {
   return {
     status: 'ids',
-    values: emptyValues(),
+    values: emptyValues(language),
     activation: null,
     codes: {},
     workspaces: null,
@@ -29,31 +29,53 @@ export function initialState(): WizardState {
     errors: NO_ERRORS,
     focusTick: 0,
     anotherWorkspace: false,
+    offer: null,
+    defaultLanguage: language,
   };
+}
+
+/** Proved by the marketplace's free login or by Sign in with Alibaba Cloud. */
+export function isProved(a: Activation | null): boolean {
+  return Boolean(a && (a.proof || a.verified));
+}
+
+/** Whether the API accepts that step now (`paths`); an older API that does not say allows all. */
+export function mayTake(a: Activation, path: NonNullable<Activation['paths']>[number]): boolean {
+  return !a.paths || a.paths.includes(path);
 }
 
 /**
  * Where an activation in a given state belongs, keeping the user's current step when it still fits.
- * An instance that already pays for a workspace shows the returning step, unless the buyer chose
- * there to bind another workspace (`anotherWorkspace`).
+ * An instance that already pays for a workspace: without proof nothing more is possible (the API
+ * only says that much), so the buyer is asked to prove the purchase; with it, the returning step,
+ * unless the buyer chose there to bind another workspace (`anotherWorkspace`), never registration.
  */
 export function statusFor(activation: Activation, current: Status, anotherWorkspace = false): Status {
-  if (activation.next === 'returning' && activation.state !== 'activated' && !anotherWorkspace) return 'returning';
+  if (activation.next === 'returning' && activation.state !== 'activated') {
+    if (!isProved(activation)) return 'prove';
+    if (!anotherWorkspace) return 'returning';
+  }
   switch (activation.state) {
     case 'activated':
       return 'done';
     case 'needs-workspace':
       return current.startsWith('workspace-') ? current : 'workspace-choose';
-    case 'needs-billing-account':
-      if (formOf(current) === 'register' || current === 'bind-billing-account') return current;
-      // The API says whether the cloud account is already linked (without saying to whom): then
-      // binding that Billing Center account is the only way on.
+    case 'needs-billing-account': {
       // A returning instance paid through a link, so its cloud account is linked too.
-      return activation.billingAccount || activation.next === 'bind-billing-account' || activation.next === 'returning' ? 'bind-billing-account' : 'register-basic';
+      if (activation.next === 'returning') return 'bind-billing-account';
+      // No first link without proof: the proofs come before any form.
+      if (activation.next === 'prove') return 'prove';
+      const canRegister = mayTake(activation, 'register');
+      if ((formOf(current) === 'register' && canRegister) || current === 'bind-billing-account') return current;
+      // The API says whether the cloud account is already linked (without saying to whom) and
+      // which steps it accepts: binding that Billing Center account may be the only way on.
+      return activation.billingAccount || activation.next === 'bind-billing-account' || !canRegister ? 'bind-billing-account' : 'register-basic';
+    }
   }
 }
 
 const BACK: Partial<Record<Status, Status>> = {
+  prove: 'ids',
   'register-basic': 'ids',
   'register-company': 'register-basic',
   'register-method': 'register-company',
@@ -86,10 +108,10 @@ export function canGoBack(state: WizardState): boolean {
 
 /** A fresh wizard on `activation`, its IDs and site coming from the API rather than from the user. */
 function adopt(state: WizardState, activation: Activation): WizardState {
-  const values = emptyValues();
+  const values = emptyValues(state.defaultLanguage);
   values.ids = { accountId: activation.accountId, instanceId: activation.instanceId, site: activation.site };
   return {
-    ...initialState(),
+    ...initialState(state.defaultLanguage),
     status: statusFor(activation, 'ids'),
     values,
     activation,
@@ -102,7 +124,7 @@ export function reducer(state: WizardState, action: Action): WizardState {
   switch (action.type) {
     case 'hydrate': {
       const d = action.draft;
-      const base = emptyValues();
+      const base = emptyValues(state.defaultLanguage);
       const values = Object.fromEntries(
         (Object.keys(base) as FormKey[]).map((k) => [k, { ...base[k], ...(d.values[k] ?? {}) }]),
       ) as Values;
@@ -119,6 +141,25 @@ export function reducer(state: WizardState, action: Action): WizardState {
         focusTick: state.focusTick + 1,
       };
     }
+    case 'secrets': {
+      // Only into fields still empty: what was typed since the popup opened wins.
+      const values = { ...state.values };
+      for (const [form, v] of Object.entries(action.values) as [FormKey, FormValues][]) {
+        const cur = { ...values[form] };
+        for (const k of PASSWORD_FIELDS) if (typeof v[k] === 'string' && !cur[k]) cur[k] = v[k];
+        values[form] = cur;
+      }
+      return { ...state, values };
+    }
+    case 'ui-language': {
+      // A language the user did not choose follows the interface; one they chose stays.
+      const follow = (v: FormValues) => (v.languageChosen === true ? v : { ...v, language: action.language });
+      const values = { ...state.values, register: follow(state.values.register), workspace: follow(state.values.workspace) };
+      return { ...state, values, defaultLanguage: action.language };
+    }
+    case 'offer':
+      // An offer of the activation already on screen is no choice at all.
+      return { ...state, offer: action.offer && action.offer.id !== state.activation?.id ? action.offer : null };
     case 'detected': {
       // Prefill only what the user has not typed: detection never overwrites their input.
       const ids = { ...state.values.ids };
@@ -128,13 +169,16 @@ export function reducer(state: WizardState, action: Action): WizardState {
     }
     case 'field': {
       const form = { ...state.values[action.form], [action.name]: action.value };
+      // Picked by the user: the workspace language no longer follows the interface language.
+      if (action.name === 'language') form.languageChosen = true;
       const fields = { ...state.errors.fields };
       delete fields[action.name];
       return { ...state, values: { ...state.values, [action.form]: form }, errors: { ...state.errors, fields } };
     }
     case 'next': {
       const to = NEXT[state.status];
-      return to ? go(state, to) : state;
+      // A step whose code was checked first comes here with that check still marked in flight.
+      return to ? go({ ...state, pending: null }, to) : state;
     }
     case 'back': {
       const to = BACK[state.status];
@@ -146,15 +190,23 @@ export function reducer(state: WizardState, action: Action): WizardState {
       if (state.activation?.state !== 'needs-billing-account' || state.pending) return state;
       const onRegister = formOf(state.status) === 'register';
       if (action.to === 'bind-billing-account' && onRegister) return go(state, 'bind-billing-account');
-      if (action.to === 'register' && state.status === 'bind-billing-account') return go(state, 'register-basic');
+      // Only what the API says is possible: a cloud account that can only bind is never offered registration.
+      if (action.to === 'register' && state.status === 'bind-billing-account' && mayTake(state.activation, 'register') && !state.activation.billingAccount) {
+        return go(state, 'register-basic');
+      }
       return state;
     }
     case 'start-over': {
-      const fresh = initialState();
+      const fresh = initialState(state.defaultLanguage);
+      // From Done it is another instance: the activated one's IDs would only lead back to it. From
+      // the middle of a path, the IDs typed on step 1 are kept (the site with them).
+      const ids = state.status === 'done' ? { ...fresh.values.ids, site: state.values.ids.site ?? 'cn1' } : { ...state.values.ids };
+      const activated = state.status === 'done' ? state.activation?.instanceId : undefined;
       return {
         ...fresh,
-        values: { ...fresh.values, ids: { ...state.values.ids } },
-        detectedInstances: state.detectedInstances,
+        values: { ...fresh.values, ids },
+        detectedInstances: state.detectedInstances.filter((id) => id !== activated),
+        offer: state.offer,
         focusTick: state.focusTick + 1,
       };
     }
@@ -203,6 +255,13 @@ export function reducer(state: WizardState, action: Action): WizardState {
       const m = messagesFor(action.error, action.kind, (f) => state.values[form][f]);
       const first = Object.keys(m.fields)[0];
       const status = first ? stepOfField(state.status, first) : state.status;
+      // A field the step does not show (nor its cloud-account line) cannot carry the message: the step does.
+      const shown = (f: string) => STEP_FIELDS[status].includes(f) || (status !== 'ids' && CLOUD_ACCOUNT_FIELDS.includes(f));
+      const hidden = Object.keys(m.fields).filter((f) => !shown(f));
+      if (hidden.length > 0) {
+        const fields = Object.fromEntries(Object.entries(m.fields).filter(([f]) => shown(f)));
+        return { ...base, status, errors: { fields, form: m.form ?? m.fields[hidden[0]!]!, retry: m.retry } };
+      }
       return { ...base, status, errors: m };
     }
     case 'activation': {

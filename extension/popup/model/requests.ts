@@ -54,6 +54,11 @@ export function sendCodeBody(status: Status, v: FormValues) {
   return { purpose: 'guance-account' as const, email: trimmed(v, 'email') };
 }
 
+/** The code typed on a step, with what it was sent for (the check's body). */
+export function checkCodeBody(status: Status, v: FormValues) {
+  return { ...sendCodeBody(status, v), code: trimmed(v, 'code') };
+}
+
 const bindBillingAccountBody = (v: FormValues) => ({ username: trimmed(v, 'username'), code: trimmed(v, 'code') });
 
 /** A returning buyer's explicit choice, said on the request (the API refuses it otherwise). */
@@ -71,6 +76,10 @@ export function requestFor(kind: RequestKind, state: WizardState): CallRequest {
       return { call: kind, body: { site: state.values.ids.site as string } };
     case 'send-code':
       return { call: kind, body: sendCodeBody(state.status, v) };
+    case 'check-code':
+      return { call: kind, body: checkCodeBody(state.status, v) };
+    case 'alibaba-sign-in':
+      return { call: kind, body: {} };
     case 'register':
       return { call: kind, body: registrationBody(state.values.register) };
     case 'bind-billing-account':

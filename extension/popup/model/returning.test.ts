@@ -25,10 +25,11 @@ describe('returning buyers', () => {
     const s = adopted(returning());
     expect(s.status).toBe('returning');
     expect(siteChangeable(s)).toBe(false);
-    // Typed IDs (unproved): the same step, which then knows only that the purchase is activated.
+    // Typed IDs (unproved): the prove step first; proved, the returning step.
     const typed = run(initialState(), { type: 'request', kind: 'start-activation' },
       { type: 'activation', kind: 'start-activation', activation: returning({ verified: false, proof: null, paths: [], returning: null }) });
-    expect(typed.status).toBe('returning');
+    expect(typed.status).toBe('prove');
+    expect(reducer(typed, { type: 'activation', kind: 'alibaba-sign-in', activation: returning({ verified: true, proof: 'alibaba-sign-in' }) }).status).toBe('returning');
   });
 
   test('another workspace is an explicit choice, only for a proved buyer, and the requests say so', () => {

@@ -3,7 +3,7 @@
 // API's own origin can give it `fetch` and its own storage: the reducer, the effects and the steps
 // stay the same. The model never sees a token: holding and sending it is the transport's job.
 import type { CallBody, CallResult, WizardAnswers, WizardCall } from '../../../shared/wizard';
-import type { Draft } from './types';
+import type { Draft, Secrets } from './types';
 
 /**
  * Carries one wizard call (shared/wizard.ts lists them: name, body schema, answer) and gives back
@@ -20,6 +20,16 @@ export interface DraftStore {
   save(draft: Draft): Promise<void>;
 }
 
+/**
+ * Where the passwords typed so far wait while the wizard is closed (reading a code in the mail
+ * closes a real popup): memory only, never on disk, and only for the wizard's few minutes.
+ */
+export interface SecretStore {
+  load(): Promise<unknown>;
+  /** `null`: nothing to keep (forget what is there). */
+  save(secrets: Secrets | null): Promise<void>;
+}
+
 /** IDs read off Alibaba Cloud pages (the extension only), for step 1. */
 export interface Detected {
   accountId: string | null;
@@ -30,6 +40,8 @@ export interface Detected {
 export interface WizardEnv {
   transport: WizardTransport;
   drafts: DraftStore;
+  /** Memory-only storage for the passwords; left out, they are lost when the wizard closes. */
+  secrets?: SecretStore;
   /** What the extension detected; left out where nothing can detect (a web page). */
   detections?: () => Promise<Detected | null>;
   /** Opens a page (the Guance login, the console) in a new tab. */

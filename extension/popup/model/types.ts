@@ -5,6 +5,8 @@ import type { CallError, WizardCall } from '../../../shared/wizard';
 
 export type Status =
   | 'ids'
+  /** The API links only proved activations: Sign in with Alibaba Cloud, or Login Directly. */
+  | 'prove'
   | 'register-basic'
   | 'register-company'
   | 'register-method'
@@ -32,7 +34,10 @@ export interface CodeSent {
 }
 
 /** The calls the wizard makes through its transport (shared/wizard.ts); also what "retry" repeats. */
-export type RequestKind = Exclude<WizardCall, 'forget-activation'>;
+export type RequestKind = Exclude<WizardCall, 'forget-activation' | 'take-offer'>;
+
+/** The interface's language as a workspace language: what a new workspace speaks unless changed. */
+export type WorkspaceLang = 'zh' | 'en';
 
 /** A message for the user: an i18n key plus substitutions; `detail` is the API's own words, shown only as a fallback. */
 export interface Msg {
@@ -63,6 +68,13 @@ export interface WizardState {
   detectedInstances: string[];
   pending: RequestKind | null;
   errors: Errors;
+  /**
+   * A proved activation free login brought while this one was in progress: shown with both
+   * activations' IDs until the user keeps one (never replaces the wizard by itself).
+   */
+  offer: Activation | null;
+  /** The workspace language the forms start with: the interface language. */
+  defaultLanguage: WorkspaceLang;
   /** Bumped on every step change and every failure, so the view knows when to move focus. */
   focusTick: number;
   /** A returning buyer chose, on the returning step, to have the purchase pay for another workspace. */
@@ -82,8 +94,20 @@ export interface Draft {
   savedAt: number;
 }
 
+/** The passwords of the forms that have them, for the activation they were typed for. */
+export interface Secrets {
+  v: 1;
+  activationId: string;
+  values: Partial<Record<FormKey, FormValues>>;
+  savedAt: number;
+}
+
 export type Action =
   | { type: 'hydrate'; draft: Draft }
+  /** Passwords kept in memory-only session storage while the popup was closed. */
+  | { type: 'secrets'; values: Partial<Record<FormKey, FormValues>> }
+  | { type: 'ui-language'; language: WorkspaceLang }
+  | { type: 'offer'; offer: Activation | null }
   | { type: 'detected'; accountId: string | null; instanceIds: string[]; preferredInstanceId: string | null }
   | { type: 'field'; form: FormKey; name: string; value: FieldValue }
   | { type: 'next' }

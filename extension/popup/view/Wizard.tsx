@@ -3,15 +3,17 @@
 // render `status`. Nothing here knows how calls travel: that is the env's transport.
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import type { DetectionSnapshot } from '../../../shared/detections';
-import type { Activation } from '../../../shared/schemas';
-import { toDraft } from '../model/draft';
-import { automaticRequest, createWizardEffects, siteChangeable, type WizardEffects } from '../model/effects';
+import { toDraft, toSecrets } from '../model/draft';
+import { automaticRequest, createWizardEffects, siteChangeable } from '../model/effects';
 import { initialState, reducer } from '../model/reducer';
 import { STEP_FIELDS } from '../model/step-fields';
 import type { WizardEnv } from '../model/transport';
-import { SelectField, useT, type StepProps } from './ui';
-import { ALL_SITES, siteInfo } from '../../../shared/sites';
+import type { WizardEffects } from '../model/effects';
+import type { Action } from '../model/types';
+import type { StepProps } from './ui';
+import { CloudAccount, Offer, Progress, SitePicker, StartOver } from './frame';
 import { IdsStep } from './steps/IdsStep';
+import { ProveStep } from './steps/ProveStep';
 import { RegisterBasic, RegisterCompany, RegisterMethod } from './steps/RegisterSteps';
 import { BindBillingAccount } from './steps/BindBillingAccount';
 import { ConfirmBind, WorkspaceChoose, WorkspaceCreate } from './steps/WorkspaceSteps';
@@ -20,15 +22,23 @@ import { Returning } from './steps/Returning';
 
 export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: string; snapshot?: DetectionSnapshot | null }) {
   const now = env.now ?? Date.now;
-  const [state, rawDispatch] = useReducer(reducer, undefined, initialState);
+  // A new workspace speaks the interface's language unless the buyer picks another.
+  const workspaceLang = lang === 'zh_CN' ? 'zh' : 'en';
+  const [state, rawDispatch] = useReducer(reducer, workspaceLang, initialState);
   const [ready, setReady] = useState(false);
   const [tick, setTick] = useState(now());
+  // The effects read the state as of the last action, not of the last render: a click right after
+  // typing (before Preact re-rendered) must see what was typed.
   const stateRef = useRef(state);
   stateRef.current = state;
+  const track = (a: Action) => {
+    stateRef.current = reducer(stateRef.current, a);
+    rawDispatch(a);
+  };
   const root = useRef<HTMLDivElement>(null);
 
-  const fx = useMemo(() => createWizardEffects(env, () => stateRef.current, rawDispatch), [env]);
-  const dispatch: StepProps['dispatch'] = (a) => (a.type === 'start-over' ? void fx.startOver() : rawDispatch(a));
+  const fx = useMemo(() => createWizardEffects(env, () => stateRef.current, track), [env]);
+  const dispatch: StepProps['dispatch'] = (a) => (a.type === 'start-over' ? void fx.startOver() : track(a));
 
   // Resume: the stored draft and the detections first (then the step shows), then the activation
   // the transport holds, once the restored state is what the effects read.
@@ -45,9 +55,17 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
     if (ready) void restored.current?.then((draft) => fx.catchUp(draft), () => fx.catchUp(null));
   }, [ready]);
 
+  useEffect(() => track({ type: 'ui-language', language: workspaceLang }), [workspaceLang]);
+
   useEffect(() => {
     if (ready) void env.drafts.save(toDraft(state, now()));
   }, [ready, state]);
+  // Passwords only in memory-only storage, and only while some are typed (the draft never has them).
+  const secrets = ready ? toSecrets(state, 0) : undefined;
+  const secretsKey = secrets === undefined ? null : JSON.stringify(secrets);
+  useEffect(() => {
+    if (secrets !== undefined) void env.secrets?.save(secrets && { ...secrets, savedAt: now() }).catch(() => undefined);
+  }, [secretsKey]);
 
   // Calls the state asks for by itself (a site picked above a later step, the workspace list).
   const auto = ready ? automaticRequest(state) : null;
@@ -92,6 +110,9 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
     case 'ids':
       step = <IdsStep p={p} lang={lang} snapshot={snapshot} />;
       break;
+    case 'prove':
+      step = <ProveStep p={p} />;
+      break;
     case 'register-basic':
       step = <RegisterBasic p={p} />;
       break;
@@ -121,51 +142,21 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
       step = <Done p={p} lang={lang} />;
       break;
   }
+  const a = state.activation;
+  const inFlow = state.status !== 'ids' && state.status !== 'done';
   return (
-    <div class="wizard" ref={root} data-status={state.status} data-pending={state.pending ?? ''}>
-      {state.activation?.verified && state.status !== 'ids' ? <VerifiedNote activation={state.activation} /> : null}
-      {siteChangeable(state) ? <SitePicker p={p} lang={lang} /> : null}
-      {step}
-      {state.status !== 'ids' && state.status !== 'done' && state.status !== 'returning' ? <StartOver p={p} /> : null}
-    </div>
-  );
-}
-
-function StartOver({ p }: { p: StepProps }) {
-  const t = useT();
-  return (
-    <p class="start-over">
-      <button type="button" name="startOver" class="link" disabled={Boolean(p.state.pending)} onClick={() => p.dispatch({ type: 'start-over' })}>
-        {t('wizard_start_over')}
-      </button>
-    </p>
-  );
-}
-
-/** Free login: the marketplace vouched for the IDs, so step 1 was skipped; the user sees which ones. */
-function VerifiedNote({ activation }: { activation: Activation }) {
-  const t = useT();
-  return (
-    <p class="notice verified" role="note" data-testid="verified">
-      {t('wizard_verified', activation.accountId, activation.instanceId)}
-    </p>
-  );
-}
-
-function SitePicker({ p, lang }: { p: StepProps; lang: string }) {
-  const t = useT();
-  const a = p.state.activation!;
-  const site = siteInfo(a.site);
-  return (
-    <div class="site-picker site-later">
-      <SelectField
-        p={p}
-        form="ids"
-        name="site"
-        label={t('wizard_site')}
-        options={ALL_SITES.map((s) => ({ value: s.code, label: lang === 'zh_CN' ? s.nameZh : s.name }))}
-        hint={`${t('wizard_site_note')} ${t('wizard_site_saved', lang === 'zh_CN' ? site.nameZh : site.name)}`}
-      />
+    <div class="wizard" ref={root} data-status={state.status} data-pending={state.pending ?? ''} data-offer={state.offer ? 'yes' : ''}>
+      <Progress status={state.status} />
+      {state.offer ? (
+        <Offer current={a} offer={state.offer} onChoose={(accept) => void fx.takeOffer(accept)} />
+      ) : (
+        <>
+          {a && inFlow ? <CloudAccount p={p} activation={a} /> : null}
+          {siteChangeable(state) && state.status !== 'prove' ? <SitePicker p={p} lang={lang} /> : null}
+          {step}
+          {inFlow && state.status !== 'returning' ? <StartOver p={p} onConfirm={() => void fx.startOver()} /> : null}
+        </>
+      )}
     </div>
   );
 }

@@ -14,6 +14,9 @@ import { RegisterBasic, RegisterMethod } from './steps/RegisterSteps';
 import { ConfirmBind, WorkspaceChoose, WorkspaceCreate } from './steps/WorkspaceSteps';
 import type { Action, RequestKind, Status, WizardState } from '../model/types';
 import { I18n, type StepProps } from './ui';
+import { CloudAccount, Offer, Progress, SitePicker, StartOver } from './frame';
+import { ProveStep } from './steps/ProveStep';
+import { PURCHASED_SERVICES_URL as MARKET_PURCHASED } from '../../../shared/free-login';
 
 afterEach(cleanup);
 
@@ -117,11 +120,16 @@ describe('register: basic information', () => {
   });
 });
 
-test('activation method shows the IDs read-only and needs the terms box', () => {
+test('activation method needs the terms box; the IDs are on the cloud-account line above every step', () => {
   const s = { ...at('register-method'), values: { ...initialState().values, ids: { accountId: '1234567890123456', instanceId: '99001', site: 'cn1' } } };
-  const { actions, runs } = setup(s, (p) => <RegisterMethod p={p} lang="en" />);
-  expect((screen.getByLabelText('Alibaba Cloud account ID') as HTMLInputElement).readOnly).toBe(true);
-  expect((screen.getByLabelText('Product instance ID') as HTMLInputElement).value).toBe('99001');
+  const { actions, runs } = setup(s, (p) => (
+    <>
+      <CloudAccount p={p} activation={p.state.activation!} />
+      <RegisterMethod p={p} lang="en" />
+    </>
+  ));
+  expect(screen.getByTestId('cloud-account').textContent).toContain('Alibaba Cloud account 1234567890123456 · instance 99001');
+  expect(screen.queryByLabelText('Alibaba Cloud account ID')).toBeNull();
   fireEvent.click(screen.getByLabelText(/I agree/));
   expect(actions).toContainEqual({ type: 'field', form: 'register', name: 'agreeTerms', value: true });
   fireEvent.click(screen.getByRole('button', { name: 'Activate' }));
@@ -194,4 +202,132 @@ test('done: what was bound, and a button that opens the site\'s login page', () 
   expect(screen.getByText('Bound')).toBeTruthy();
   fireEvent.click(screen.getByRole('button', { name: 'Open Guance login' }));
   expect(opened).toEqual(['https://cn4-auth.guance.com/login/pwd']);
+});
+
+describe('proving the purchase', () => {
+  const proving = (over: Partial<Activation> = {}) => at('prove', { activation: activation({ next: 'prove', proof: null, proofs: ['alibaba-sign-in', 'marketplace'], paths: [], ...over }) });
+
+  test('Sign in with Alibaba Cloud when the API offers it, and Purchased Services one click away', () => {
+    const { runs, opened } = setup(proving(), (p) => <ProveStep p={p} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in with Alibaba Cloud' }));
+    expect(runs).toEqual(['alibaba-sign-in']);
+    fireEvent.click(screen.getByRole('button', { name: 'Open Purchased Services' }));
+    expect(opened).toEqual([MARKET_PURCHASED]);
+    expect(screen.getByText(/click Login Directly next to Guance/)).toBeTruthy();
+  });
+
+  test('without Alibaba sign-in configured only Login Directly is offered (as the primary button)', () => {
+    setup(proving({ proofs: ['marketplace'] }), (p) => <ProveStep p={p} />);
+    expect(screen.queryByRole('button', { name: 'Sign in with Alibaba Cloud' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Open Purchased Services' }).className).toContain('primary');
+  });
+
+  test('an already activated purchase asks for proof instead of a form; signing in says it is under way', () => {
+    const s = reducer(proving({ next: 'returning' }), { type: 'request', kind: 'alibaba-sign-in' });
+    setup(s, (p) => <ProveStep p={p} />);
+    expect(screen.getByText(/already activated/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Signing in with Alibaba Cloud…' })).toBeTruthy();
+  });
+
+  test('the cloud-account line says how the activation was proved, in both languages', () => {
+    const cases: [Partial<Activation>, RegExp][] = [
+      [{ proof: 'marketplace', verified: true }, /Login Directly: confirmed by the Alibaba Cloud Marketplace/],
+      [{ proof: 'alibaba-sign-in' }, /Proved by signing in with Alibaba Cloud/],
+      [{ proof: null }, /Not proved/],
+    ];
+    for (const [over, text] of cases) {
+      setup(at('register-basic', { activation: activation(over) }), (p) => <CloudAccount p={p} activation={p.state.activation!} />);
+      expect(document.body.textContent).toMatch(text);
+      cleanup();
+    }
+    setup(at('register-basic', { activation: activation({ proof: 'alibaba-sign-in' }) }), (p) => <CloudAccount p={p} activation={p.state.activation!} />, 'zh_CN');
+    expect(document.body.textContent).toContain('已通过阿里云账号登录证明');
+  });
+
+  test('an error about the cloud account sits on the cloud-account line, on the step where it happened', () => {
+    const s = reducer(at('bind-billing-account'), {
+      type: 'failed', kind: 'bind-billing-account',
+      error: { kind: 'api', status: 409, code: 'CLOUD_ACCOUNT_LINKED_ELSEWHERE', message: 'linked', details: { field: 'accountId', issues: [{ path: 'accountId', message: 'linked' }] } },
+    });
+    expect(s.status).toBe('bind-billing-account');
+    setup(s, (p) => (
+      <>
+        <CloudAccount p={p} activation={p.state.activation!} />
+        <BindBillingAccount p={p} />
+      </>
+    ));
+    const line = screen.getByTestId('cloud-account');
+    expect(line.querySelector('#e-accountId')?.textContent).toMatch(/already linked to another Billing Center account/);
+    expect(line.querySelector('#e-accountId')?.getAttribute('role')).toBe('alert');
+    expect(document.querySelector('#form-error')?.textContent).toBe('');
+  });
+});
+
+describe('the frame around the steps', () => {
+  test('progress: the phases with the current one marked', () => {
+    setup(at('workspace-create-new'), () => <Progress status="workspace-create-new" />);
+    const items = screen.getAllByRole('listitem');
+    expect(items.map((i) => i.textContent)).toEqual(['Purchase', 'Billing Center account', 'Workspace', 'Done']);
+    expect(items[2]!.getAttribute('aria-current')).toBe('step');
+  });
+
+  test('the site is one line where it does nothing, the whole picker where a workspace is created', () => {
+    const { actions } = setup(at('bind-billing-account'), (p) => <SitePicker p={p} lang="en" />);
+    expect(screen.getByTestId('site-line').textContent).toContain('China 1 (Hangzhou)');
+    expect(screen.queryByLabelText('Site')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Change' }));
+    fireEvent.change(screen.getByLabelText('Site'), { target: { value: 'us1' } });
+    expect(actions).toContainEqual({ type: 'field', form: 'ids', name: 'site', value: 'us1' });
+    cleanup();
+    setup(at('register-method'), (p) => <SitePicker p={p} lang="en" />);
+    expect(screen.getByLabelText('Site')).toBeTruthy();
+  });
+
+  test('"Start over" asks first; Cancel keeps everything', () => {
+    let confirmed = 0;
+    setup(at('register-company'), (p) => <StartOver p={p} onConfirm={() => confirmed++} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Start over' }));
+    expect(confirmed).toBe(0);
+    expect(screen.getByText(/What you typed after step 1 is lost/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(confirmed).toBe(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Start over' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, start over' }));
+    expect(confirmed).toBe(1);
+  });
+
+  test('an activation free login brought while another is in progress: both IDs, and the choice', () => {
+    const chosen: boolean[] = [];
+    const offer = activation({ id: 'a2', accountId: '6543210987654321', instanceId: '77002', verified: true, proof: 'marketplace' });
+    setup(at('register-basic'), (p) => <Offer current={p.state.activation} offer={offer} onChoose={(a) => chosen.push(a)} />);
+    expect(screen.getByText('Alibaba Cloud account 6543210987654321 · instance 77002')).toBeTruthy();
+    expect(screen.getByText('Alibaba Cloud account 1234567890123456 · instance 99001')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Keep the one in progress' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Continue with the new one' }));
+    expect(chosen).toEqual([false, true]);
+  });
+});
+
+describe('walk-through fixes on the steps', () => {
+  test('Enter in the bind username field sends the code (not Bind)', () => {
+    const { runs } = setup(at('bind-billing-account'), (p) => <BindBillingAccount p={p} />);
+    const user = screen.getByLabelText('Billing Center username');
+    fireEvent.keyDown(user, { key: 'Enter' });
+    expect(runs).toEqual(['send-code']);
+  });
+
+  test('a cloud account that can only bind is not offered registration', () => {
+    setup(at('bind-billing-account', { activation: activation({ next: 'bind-billing-account', paths: ['bind-billing-account'] }) }), (p) => <BindBillingAccount p={p} />);
+    expect(screen.queryByRole('button', { name: /Register one/ })).toBeNull();
+    cleanup();
+    setup(at('bind-billing-account', { activation: activation({ next: 'register', paths: ['register', 'bind-billing-account'] }) }), (p) => <BindBillingAccount p={p} />);
+    expect(screen.getByRole('button', { name: /Register one/ })).toBeTruthy();
+  });
+
+  test('Done says which Guance account logs in', () => {
+    const a = activation({ state: 'activated', workspace: { id: 'w1', name: 'Prod', site: 'cn1', language: 'en' }, billingAccount: { username: 'alice' }, guanceAccount: { username: 'alice', email: 'a***e@example.com' } });
+    setup(at('done', { activation: a }), (p) => <Done p={p} lang="en" />);
+    expect(screen.getByText('Logs in to Guance')).toBeTruthy();
+    expect(document.querySelector('[data-field="guanceAccount"]')?.textContent).toBe('alice (a***e@example.com)');
+  });
 });

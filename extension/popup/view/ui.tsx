@@ -48,6 +48,8 @@ interface FieldProps {
   readOnly?: boolean;
   optional?: boolean;
   form?: FormKey;
+  /** What Enter in this field does instead of submitting the step (e.g. send the code). */
+  onEnter?: () => void;
   children?: ComponentChildren;
 }
 
@@ -87,6 +89,15 @@ export function TextField(props: FieldProps) {
           aria-invalid={invalid ? 'true' : undefined}
           aria-describedby={[hintId, errorId(name)].filter(Boolean).join(' ')}
           onInput={(e) => p.dispatch({ type: 'field', form, name, value: (e.currentTarget as HTMLInputElement).value })}
+          onKeyDown={
+            props.onEnter
+              ? (e) => {
+                  if (e.key !== 'Enter' || e.isComposing) return;
+                  e.preventDefault();
+                  props.onEnter!();
+                }
+              : undefined
+          }
         />
         {props.children}
       </div>

@@ -1,10 +1,13 @@
 // The "I already have a Billing Center account" path: username, a code sent to its email, Bind.
+import { mayTake } from '../../model/reducer';
 import { Actions, BackButton, CodeField, Step, SubmitButton, TextField, useT, type StepProps } from '../ui';
 
 export function BindBillingAccount({ p }: { p: StepProps }) {
   const t = useT();
   // A cloud account already linked to a Billing Center account can only bind that one.
   const linked = p.state.activation?.billingAccount?.username ?? null;
+  // Registration only where the API says it is possible.
+  const canRegister = Boolean(p.state.activation && mayTake(p.state.activation, 'register')) && p.state.activation?.next !== 'bind-billing-account';
   return (
     <Step
       p={p}
@@ -18,7 +21,7 @@ export function BindBillingAccount({ p }: { p: StepProps }) {
                 ? t('wizard_bind_linked_unnamed')
                 : t('wizard_bind_intro')}
           </p>
-          {linked ? null : (
+          {linked || !canRegister ? null : (
             <p class="switch">
               {t('wizard_no_account_q')}{' '}
               <button type="button" name="switchToRegister" class="link" disabled={Boolean(p.state.pending)} onClick={() => p.dispatch({ type: 'switch', to: 'register' })}>
@@ -29,7 +32,8 @@ export function BindBillingAccount({ p }: { p: StepProps }) {
         </>
       }
     >
-      <TextField p={p} name="username" label={t('wizard_billing_username')} autoComplete="username" readOnly={Boolean(linked)} />
+      {/* Enter here asks for the code (what the username is for); Bind needs the code first. */}
+      <TextField p={p} name="username" label={t('wizard_billing_username')} autoComplete="username" readOnly={Boolean(linked)} onEnter={() => p.run('send-code')} />
       <CodeField p={p} />
       <Actions>
         <BackButton p={p} />

@@ -22,6 +22,12 @@ export function Done({ p, lang }: { p: StepProps; lang: string }) {
         <dd data-field="workspace">
           {ws ? `${ws.name} · ${lang === 'zh_CN' ? site.nameZh : site.name}` : '—'} <span class="badge">{t('wizard_bound')}</span>
         </dd>
+        {a.guanceAccount ? (
+          <>
+            <dt>{t('wizard_guance_login')}</dt>
+            <dd data-field="guanceAccount">{t('wizard_guance_login_value', a.guanceAccount.username, a.guanceAccount.email)}</dd>
+          </>
+        ) : null}
       </dl>
       <Actions>
         <button type="button" name="startOver" class="secondary" onClick={() => p.dispatch({ type: 'start-over' })}>

@@ -1,9 +1,11 @@
 // The "no Billing Center account" path: basic information, company information, activation method.
 import { siteInfo } from '../../../../shared/sites';
+import { mayTake } from '../../model/reducer';
 import { Actions, AgreeTerms, BackButton, CodeField, Step, SubmitButton, TextField, useT, WorkspaceLanguage, type StepProps } from '../ui';
 
 function SwitchToBind({ p }: { p: StepProps }) {
   const t = useT();
+  if (p.state.activation && !mayTake(p.state.activation, 'bind-billing-account')) return null;
   return (
     <p class="switch">
       {t('wizard_have_account_q')}{' '}
@@ -26,7 +28,7 @@ export function RegisterBasic({ p }: { p: StepProps }) {
       <TextField p={p} name="username" label={t('wizard_username')} autoComplete="username" hint={t('wizard_username_hint')} />
       <TextField p={p} name="password" type="password" label={t('wizard_password')} autoComplete="new-password" hint={t('wizard_password_hint')} />
       <TextField p={p} name="passwordConfirm" type="password" label={t('wizard_password_confirm')} autoComplete="new-password" />
-      <TextField p={p} name="email" type="email" label={t('wizard_email')} autoComplete="email" inputMode="email" />
+      <TextField p={p} name="email" type="email" label={t('wizard_email')} autoComplete="email" inputMode="email" onEnter={() => p.run('send-code')} />
       <CodeField p={p} />
       <TextField p={p} name="phone" type="tel" label={t('wizard_phone')} autoComplete="tel" inputMode="tel" optional />
       <Actions>
@@ -60,8 +62,6 @@ export function RegisterMethod({ p, lang }: { p: StepProps; lang: string }) {
     <Step p={p} title={t('wizard_register_method_title')} intro={<Progress n={3} />}>
       <TextField p={p} name="workspaceName" label={t('wizard_workspace_name')} />
       <WorkspaceLanguage p={p} />
-      <TextField p={p} form="ids" name="accountId" label={t('wizard_account_id')} readOnly />
-      <TextField p={p} form="ids" name="instanceId" label={t('wizard_instance_id')} readOnly />
       {site ? <p class="hint">{t('wizard_created_on_site', lang === 'zh_CN' ? site.nameZh : site.name)}</p> : null}
       <AgreeTerms p={p} />
       <Actions>
