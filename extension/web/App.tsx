@@ -2,6 +2,7 @@
 // says: a refused free login (its advice in the buyer's language, the other one below), an
 // unknown landing address, or the wizard itself, the same model and steps as the popup, talking
 // to the API over HTTP. When the extension took the activation up, the page offers its popup.
+import type { ComponentChild } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { FreeLoginFailed } from '../../shared/free-login';
 import { freeLoginMessageKeys, GUANCE_MARKET_URL, PURCHASED_SERVICES_URL } from '../../shared/free-login-pages';
@@ -67,7 +68,7 @@ export function WebApp(props: WebAppProps) {
     setSetting(l);
   };
 
-  let body;
+  let body: ComponentChild;
   if (props.page.kind === 'failure') body = <FreeLoginFailure outcome={props.page.outcome} bundles={props.bundles} lang={lang} startHref={props.startHref} />;
   else if (props.page.kind === 'unknown-landing') body = <UnknownLanding startHref={props.startHref} />;
   else if (taken && !here) body = <TakenByExtension onContinue={() => setHere(true)} />;

@@ -72,12 +72,12 @@ const isEmpty = (v: unknown) => v === undefined || v === '' || v === false;
  * Issues → one message per field, the first issue of each field winning; with `only`, just those
  * fields, in that (screen) order.
  */
-export function issuesToFields(issues: readonly FieldIssue[], valueOf: (field: string) => unknown, only?: readonly string[]): Record<string, Msg> {
+export function issuesToFields(issues: readonly FieldIssue[], valueFor: (field: string) => unknown, only?: readonly string[]): Record<string, Msg> {
   const found: Record<string, Msg> = {};
   for (const issue of issues) {
     const f = fieldOfPath(issue.path);
     if (!f || found[f] || (only && !only.includes(f))) continue;
-    found[f] = invalidFieldMsg(f, isEmpty(valueOf(f)), issue.message);
+    found[f] = invalidFieldMsg(f, isEmpty(valueFor(f)), issue.message);
   }
   if (!only) return found;
   const out: Record<string, Msg> = {};
@@ -92,11 +92,11 @@ export function issuesToFields(issues: readonly FieldIssue[], valueOf: (field: s
 export function messagesFor(
   error: WizardError,
   kind: RequestKind,
-  valueOf: (field: string) => unknown,
+  valueFor: (field: string) => unknown,
 ): { fields: Record<string, Msg>; form: Msg | null; retry: RequestKind | null } {
   if (error.kind === 'network') return { fields: {}, form: { key: 'error_network', detail: error.message }, retry: kind };
   if (error.code === 'VALIDATION_FAILED') {
-    const fields = issuesToFields(issuesOf(error.details), valueOf);
+    const fields = issuesToFields(issuesOf(error.details), valueFor);
     if (Object.keys(fields).length > 0) return { fields, form: null, retry: null };
     return { fields, form: { key: 'error_code_VALIDATION_FAILED', detail: error.message }, retry: null };
   }

@@ -1,6 +1,7 @@
 // The wizard's view container: holds the reducer, keeps the draft on every change, runs the
 // model's effects (popup/model/effects.ts) from the steps' buttons, and moves the focus. Steps only
 // render `status`. Nothing here knows how calls travel: that is the env's transport.
+import type { ComponentChild } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import type { DetectionSnapshot } from '../../../shared/detections';
 import { toDraft, toSecrets } from '../model/draft';
@@ -105,7 +106,7 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
   if (!ready) return <div class="wizard" aria-busy="true" />;
 
   const p: StepProps = { state, dispatch, run: (k) => void fx.run(k), next: () => void fx.next(), open: env.open, now: tick };
-  let step;
+  let step: ComponentChild;
   switch (state.status) {
     case 'ids':
       step = <IdsStep p={p} lang={lang} snapshot={snapshot} />;
