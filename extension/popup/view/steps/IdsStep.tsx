@@ -8,7 +8,9 @@ import { sourceLine } from '../../model/detected';
 import { Actions, SelectField, Step, SubmitButton, TextField, useT, type StepProps } from '../ui';
 
 export const ACCOUNT_CENTER_URL = 'https://account.console.aliyun.com/v2/#/basic-info/index';
-export const PURCHASED_SERVICES_URL = 'https://market.console.aliyun.com/imageconsole/index.htm';
+// One address for Purchased Services everywhere (the proof step, the returning step, the web pages).
+export { PURCHASED_SERVICES_URL } from '../../../../shared/free-login-pages';
+import { PURCHASED_SERVICES_URL } from '../../../../shared/free-login-pages';
 
 function CopyButton({ value, label }: { value: string; label: string }) {
   const t = useT();

@@ -1,7 +1,7 @@
 // The API links only a proved activation: the proofs it offers, instead of a dead end. Sign in
 // with Alibaba Cloud (when the API is configured for it) runs in the background; Login Directly
 // is one click away in Purchased Services and comes back here through free login.
-import { PURCHASED_SERVICES_URL } from '../../../../shared/free-login';
+import { PURCHASED_SERVICES_URL } from '../../../../shared/free-login-pages';
 import { Actions, BackButton, Step, useT, type StepProps } from '../ui';
 
 export function ProveStep({ p }: { p: StepProps }) {
