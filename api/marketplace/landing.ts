@@ -7,9 +7,10 @@ import { html, raw } from 'hono/html';
 
 /** `<meta name=…>` carrying the activation id; its presence alone says "this is a landing page". */
 export const LANDING_META_NAME = 'guance-activator-activation';
-/** `<script type="application/json" id=…>` carrying LandingData. */
-export const LANDING_DATA_ID = 'guance-activator-landing';
-export const LANDING_PATH = '/activate/landing';
+// The path and the data block's id are the contract the extension reads (shared/landing.ts): one
+// definition, so the writer here and the reader there cannot drift apart.
+export { LANDING_DATA_ID, LANDING_PATH } from '../../shared/landing';
+import { LANDING_DATA_ID } from '../../shared/landing';
 
 export interface LandingData {
   /** Bumped when a field changes meaning; the content script ignores versions it does not know. */
