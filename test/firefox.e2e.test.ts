@@ -4,6 +4,7 @@
 // the popup's first step starts an activation on the real API.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startApiServer, type ApiProcess } from './support/api-server';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server';
@@ -38,14 +39,29 @@ afterAll(async () => {
 
 const options = () => openFirefoxExtensionPage(fb, 'options.html', 'input[name="apiBaseUrl"]');
 
+/**
+ * Polls `fn` in the page until it returns true. Not waitForFunction or locators: those build
+ * their checks with Function(), which an extension page's CSP refuses in Firefox ESR 140.
+ */
+async function until<A extends unknown[]>(page: Page, fn: (...args: A) => boolean | Promise<boolean>, timeout: number, ...args: A): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!(await page.evaluate(fn as never, ...(args as unknown as never[])))) {
+    if (Date.now() > end) throw new Error(`still false after ${timeout} ms: ${fn.toString().slice(0, 120)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Saves an address on a fresh options page; returns the error shown next to the field ('' when saved). */
 async function saveApiAddress(url: string): Promise<string> {
   const page = await options();
-  await page.locator('input[name="apiBaseUrl"]').fill(url);
+  await page.click('input[name="apiBaseUrl"]', { count: 3 });
+  await page.keyboard.press('Backspace');
+  await page.type('input[name="apiBaseUrl"]', url);
   await page.click('button[name="save"]');
-  await page.waitForFunction(
+  await until(
+    page,
     () => (document.querySelector('#options-status')?.textContent ?? '') !== '' || (document.querySelector('#apiBaseUrl-error')?.textContent ?? '') !== '',
-    { timeout: 10_000 },
+    10_000,
   );
   const [error, status] = await page.evaluate(() => [
     document.querySelector('#apiBaseUrl-error')?.textContent ?? '', document.querySelector('#options-status')?.textContent ?? '']);
@@ -86,18 +102,19 @@ test('the IDs read on the console and the marketplace fill the popup, whose firs
   }
   // The content scripts run at document_idle: wait until the background has both detections.
   const probe = await options();
-  await probe.waitForFunction(async () => {
+  await until(probe, async () => {
     const snap = await browser.runtime.sendMessage({ type: 'detections/get' });
     return !!snap?.account && snap.instances.length > 0;
-  }, { timeout: 15_000 });
+  }, 15_000);
   await probe.close();
   const popup = await openFirefoxExtensionPage(fb, 'popup.html', '.wizard[data-status="ids"]');
-  await popup.waitForFunction(
+  await until(
+    popup,
     (a: string, i: string) =>
       document.querySelector<HTMLInputElement>('input[name="accountId"]')?.value === a &&
       (document.querySelector<HTMLInputElement>('input[name="instanceId"]:checked') ??
         document.querySelector<HTMLInputElement>('input[name="instanceId"]'))?.value === i,
-    { timeout: 15_000 },
+    15_000,
     ACCOUNT,
     INSTANCE,
   );
