@@ -29,6 +29,21 @@ export default defineConfig({
     define: { 'import.meta.env.GUANCE_API_ORIGIN': JSON.stringify(API_ORIGIN ?? '') },
   }),
   hooks: {
+    // Content scripts run on every Alibaba Cloud page load, so they carry no webextension-polyfill:
+    // its set-up (a proxy over \`chrome\` and the interop copy that touches every namespace) was
+    // about a third of what the extension cost each console page (bench/page-cost.bench.ts). The
+    // few calls they make (runtime.sendMessage, runtime.getURL, i18n.getMessage) return the same
+    // in Chrome's and Firefox's own APIs; extension/lib/messaging.ts evens out the one difference
+    // (a listener that answers nothing). Popup, options and background keep the polyfill.
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (!entrypoints.every((e) => e.type === 'content-script')) return;
+      const alias = config.resolve?.alias;
+      if (Array.isArray(alias)) {
+        config.resolve!.alias = alias.filter((a) => a.find !== 'wxt/browser');
+      } else if (alias && typeof alias === 'object') {
+        delete (alias as Record<string, string>)['wxt/browser'];
+      }
+    },
     // The toolbar button's title in the user's language: WXT takes it from the popup's <title>,
     // which a page cannot localise with __MSG_ placeholders.
     'build:manifestGenerated': (_wxt, manifest) => {
@@ -62,12 +77,13 @@ export default defineConfig({
     // background (a popup closes when focus moves), and returns to a redirect URI only this
     // extension can receive; no host access to Alibaba Cloud's OAuth pages is needed for it.
     permissions: ['storage', 'activeTab', 'contextMenus', 'scripting', 'identity'],
-    host_permissions: hosts.host,
+    // The API's origin, and the Alibaba Cloud pages the content script already runs on (no new
+    // warning): the background reads their page globals in the main world with executeScript
+    // (background/features/page-globals.ts), so no file of ours is web-accessible to pages.
+    host_permissions: [...hosts.host, ...ALIYUN_MATCHES],
     // Another API address is requested at run time for exactly its origin (options page), so the
     // extension never holds access it was not asked for. MV2 has no optional_host_permissions (WXT
     // drops the key): there, origins go in optional_permissions.
     ...(browser === 'firefox' ? { optional_permissions: hosts.optional } : { optional_host_permissions: hosts.optional }),
-    // The main-world reader of the console globals (features/page-globals.ts), only on Alibaba Cloud pages.
-    web_accessible_resources: [{ resources: ['page-globals.js'], matches: ALIYUN_MATCHES }],
   }),
 });

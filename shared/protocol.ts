@@ -7,6 +7,7 @@
 // route (a bad value comes back as a field issue, not as a dropped message).
 import { z } from 'zod';
 import { AccountDetection, InstanceDetection, PageKind, type DetectionSnapshot } from './detections';
+import type { PageGlobals } from './page-globals';
 import type { Activation } from './schemas';
 import { WIZARD_CALL_NAMES, type CallResult, type WizardAnswers, type WizardCall } from './wizard';
 
@@ -30,6 +31,12 @@ export const PROTOCOL = {
     from: ['content'],
     request: z.object({ instance: InstanceDetection.required({ loginDirectlyAt: true }) }),
   },
+  /**
+   * The console's page globals, read by the background in the sender's frame's main world (a
+   * content script cannot see them, and nothing the page posts is believed): null when there are
+   * none, the frame is not an Alibaba Cloud page, or the page refused.
+   */
+  'page-globals/read': { from: ['content'], request: z.object({}) },
   /** What was detected this browser session, across tabs (the fill offer, the popup's step 1). */
   'detections/get': { from: ['content', 'extension-page'], request: z.object({}) },
   'detections/clear': { from: ['extension-page'], request: z.object({}) },
@@ -68,6 +75,7 @@ export type FreeLoginResult =
 export interface Replies {
   'detections/report': { ok: true };
   'detections/choice': { ok: true };
+  'page-globals/read': PageGlobals | null;
   'detections/get': DetectionSnapshot;
   'detections/clear': DetectionSnapshot;
   'landing/open': FreeLoginResult;

@@ -236,11 +236,14 @@ describe('detection in Chromium', () => {
     expect(await page.$eval('[data-field="accountId"]', (e) => (e as HTMLInputElement).value)).toBe('1234567890123456');
   });
 
-  test('hostile page: a forged page-globals message posted first (and a forged event on our script) never wins', async () => {
+  test('hostile page: forged page-globals messages and events never win, and the page sees nothing of ours', async () => {
     const page = await visit('signin.console.aliyun.com', '/hostile');
     await waitForBadge(page, '1');
-    // The page did see our script and raised its forged event on it.
-    expect(await page.evaluate(() => (window as unknown as { __seenScripts?: number }).__seenScripts ?? 0)).toBeGreaterThan(0);
+    // The globals are read by the background in the main world: no script element of ours ever
+    // reaches the page's DOM for it to forge an event on, and no file of ours is fetchable there.
+    expect(await page.evaluate(() => (window as unknown as { __seenScripts?: number }).__seenScripts ?? 0)).toBe(0);
+    const probe = await page.evaluate((id) => fetch(`chrome-extension://${id}/page-globals.js`).then(() => 'fetched', () => 'refused'), eb.extensionId);
+    expect(probe).toBe('refused');
     await new Promise((r) => setTimeout(r, 600)); // more forged posts arrive meanwhile
     const f = await popupFields('1234567890123456');
     expect(f.accountId).toBe('1234567890123456');

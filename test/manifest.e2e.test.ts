@@ -28,4 +28,11 @@ test.each([
     ...(m.permissions ?? []).filter((p: string) => p.includes('://'))];
   expect(hosts).not.toContain('http://*/*');
   expect(hosts).not.toContain('<all_urls>');
+  // Granted hosts beyond the API's are the pages the content scripts already run on (the page
+  // globals are read there with executeScript): no warning the content scripts do not give.
+  const scripted = new Set((m.content_scripts as { matches: string[] }[]).flatMap((c) => c.matches));
+  const granted = [...(m.host_permissions ?? []), ...(m.permissions ?? []).filter((p: string) => p.includes('://'))];
+  expect(granted.filter((h: string) => !/^http:\/\/(127\.0\.0\.1|localhost)\//.test(h) && !scripted.has(h))).toEqual([]);
+  // Nothing a page could fetch to learn that the extension is installed.
+  expect(m.web_accessible_resources ?? []).toEqual([]);
 });

@@ -14,6 +14,8 @@ describe('senders', () => {
     expect(senderOf(popup, ID, OWN)).toEqual({ kind: 'extension-page', url: popup.url });
     expect(senderOf({ ...popup, url: `${OWN}options.html`, tab: { id: 9 } as never }, ID, OWN)).toMatchObject({ kind: 'extension-page', tabId: 9 });
     expect(senderOf(content, ID, OWN)).toEqual({ kind: 'content', tabId: 3, url: content.url });
+    // The frame a content script runs in (the page globals are read in that frame).
+    expect(senderOf({ ...content, frameId: 4 }, ID, OWN)).toEqual({ kind: 'content', tabId: 3, frameId: 4, url: content.url });
     expect(senderOf({ ...content, id: 'another-extension' }, ID, OWN)).toBeNull();
     expect(senderOf({ id: ID }, ID, OWN)).toBeNull();
   });

@@ -11,6 +11,8 @@ export interface SenderInfo {
   kind: Sender;
   /** The sender's tab (content scripts; an extension page opened in a tab has one too). */
   tabId?: number;
+  /** The sender's frame in that tab (0: the top frame). */
+  frameId?: number;
   url?: string;
 }
 
@@ -21,7 +23,9 @@ export function senderOf(sender: Browser.runtime.MessageSender, runtimeId: strin
   if (sender.id !== runtimeId) return null;
   const tabId = sender.tab?.id;
   if (sender.url?.startsWith(ownOrigin)) return { kind: 'extension-page', url: sender.url, ...(tabId === undefined ? {} : { tabId }) };
-  if (tabId !== undefined) return { kind: 'content', tabId, ...(sender.url ? { url: sender.url } : {}) };
+  if (tabId !== undefined) {
+    return { kind: 'content', tabId, ...(sender.frameId === undefined ? {} : { frameId: sender.frameId }), ...(sender.url ? { url: sender.url } : {}) };
+  }
   return null;
 }
 

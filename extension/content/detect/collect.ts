@@ -3,7 +3,7 @@
 // This runs on every scan of pages with 10,000+ elements, so each cheap test below is a necessary
 // condition of the full one that follows it (same records, less work): see the comments there.
 import type { PageKind } from '../../../shared/detections';
-import type { PageGlobals } from './globals';
+import type { PageGlobals } from '../../../shared/page-globals';
 import {
   ACCOUNT_COOKIE,
   ACCOUNT_ID_LABELS,

@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { parsePageGlobals, readPageGlobals } from '../../../shared/page-globals';
 import { format, type Bundle } from '../../lib/i18n';
 import { collectPage, type PageRecords } from './collect';
-import { GlobalsMessage, GLOBALS_MESSAGE, readPageGlobals } from './globals';
 import { pageKindOf } from './page-kind';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../../test/fixtures/pages');
@@ -38,8 +38,8 @@ export function loadFixture(name: string, url: string): LoadedFixture {
   for (const s of doc.querySelectorAll('script:not([src])')) {
     new Function('window', 'document', s.textContent ?? '')(win, fakeDoc);
   }
-  // Through the same validation the content script applies to the main world's message.
-  const globals = GlobalsMessage.parse({ type: GLOBALS_MESSAGE, globals: readPageGlobals(win) }).globals;
+  // Through the same check the background applies to what the main world answers.
+  const globals = parsePageGlobals(readPageGlobals(win));
   return {
     doc,
     cookie,

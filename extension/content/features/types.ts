@@ -3,7 +3,7 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { AccountDetection, InstanceDetection, PageKind } from '../../../shared/detections';
 import type { LabelRecord, PageRecords } from '../detect/collect';
-import type { PageGlobals } from '../detect/globals';
+import type { PageGlobals } from '../../../shared/page-globals';
 
 export interface ScanResult {
   account?: AccountDetection | null;
