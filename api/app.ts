@@ -17,7 +17,7 @@ import { createMiddleware } from 'hono/factory';
 import type { SiteCode } from '../shared/sites';
 import type { AuditContext } from './db/audit-context';
 import { landingRoutes } from './routes/landing';
-import { clientAddress, httpGuards } from './security/http';
+import { clientAddress, clientAddressOf, requestIdOf, withGuards } from './security/http';
 import { redactText } from './security/redact';
 import { RateLimiter, type RateLimitConfig } from './security/rate-limit';
 import { EXTENSION_ID } from '../shared/extension-id';
@@ -132,10 +132,10 @@ export function createApi(deps: AppDeps) {
 
   // Each write is attributed, in the audit trail, to the request that made it: routes hand this to
   // the services, which enter it around their synchronous transactions (db/audit-context.ts).
-  const auditOf = (c: Context): AuditContext => ({ requestId: c.get('requestId'), now });
+  const auditOf = (c: Context): AuditContext => ({ requestId: requestIdOf(c), now });
 
   const api = new Hono()
-    .route('/', metaRoutes(deps.db))
+    .route('/', metaRoutes(deps.db, now))
     .route('/activations', activationRoutes(activations, auditOf, admitStart, { signIn, secureCookies: publicUrl.startsWith('https:') }))
     .route('/sessions', sessionRoutes(sessions, loginLimit))
     .route('/', openApiRoutes(publicUrl));
@@ -145,12 +145,7 @@ export function createApi(deps: AppDeps) {
     idleMs: deps.operatorIdleMs, codeSecret: createHmac('sha256', codeSecret).update('operator-sign-in').digest('hex'),
   });
 
-  const guards = httpGuards({
-    allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog,
-    clientAddress: (c) => clientAddress(c, deps.trustProxy ?? 0),
-  });
   const app = new Hono()
-    .use('*', ...guards)
     .route('/api/v1', api)
     .route('/marketplace', marketplaceRoutes(marketplace, deps.spiKey, auditOf, deps.web))
     .route('/activate', landingRoutes({ repos, activations, apiOrigin: new URL(publicUrl).origin, now, web: deps.web }))
@@ -197,6 +192,12 @@ export function createApi(deps: AppDeps) {
     repos.outbox.expireSecrets(now());
     operator.sweep();
   };
+  // The HTTP guard rails (request id, security headers, CORS, cross-site writes, body size, access
+  // log) around every answer, 404s and refusals included.
+  withGuards(app, {
+    allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog,
+    clientAddressOf: (header, env) => clientAddressOf(header, env, deps.trustProxy ?? 0),
+  });
   return { app, maintenance, outbox, sweep: () => lifecycle.sweep(), links };
 }
 

@@ -58,18 +58,28 @@ try {
   fatal(`Cannot serve the web wizard in ${config.WEB_WIZARD_DIR}: ${e instanceof Error ? e.message : String(e)}`);
 }
 
-// Access lines are gathered and written once per turn of the event loop: one write for many
-// requests instead of a system call each.
+// Access lines are gathered and written by the hundred, or a tenth of a second after the first of
+// a batch: under load one write serves many requests (a write per turn of the event loop was about
+// a fifth of GET /health's cost), and a quiet server still logs within 100 ms. What is gathered is
+// written at a clean stop and on any exit.
+const ACCESS_BATCH_LINES = 128;
+const ACCESS_BATCH_MS = 100;
 let accessLines: string[] = [];
+let accessTimer: NodeJS.Timeout | undefined;
 const flushAccessLog = () => {
+  clearTimeout(accessTimer);
+  accessTimer = undefined;
   if (accessLines.length === 0) return;
   const out = `${accessLines.join('\n')}\n`;
   accessLines = [];
   process.stdout.write(out);
 };
 const accessLog = (line: string) => {
-  if (accessLines.push(line) === 1) setImmediate(flushAccessLog);
+  const n = accessLines.push(line);
+  if (n >= ACCESS_BATCH_LINES) flushAccessLog();
+  else if (n === 1) accessTimer = setTimeout(flushAccessLog, ACCESS_BATCH_MS);
 };
+process.on('exit', flushAccessLog);
 
 const { app, maintenance, outbox } = createApi({
   db, spiKey, mailer, publicUrl: config.PUBLIC_URL, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY,

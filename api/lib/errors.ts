@@ -22,6 +22,14 @@ export const errorBody = (code: ErrorCode, message: string, details?: unknown) =
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
+/** The same answer where there is no Hono context (the guards around the app, security/http.ts). */
+export function errorAnswer(code: ErrorCode, message: string): Response {
+  return new Response(JSON.stringify(errorBody(code, message)), {
+    status: ERROR_STATUS[code],
+    headers: { 'Content-Type': 'application/json' },
+  });
+}
+
 /** The one way an error answer is written (the error body, the code's status, any extra headers). */
 export function errorResponse(c: Context, code: ErrorCode, message: string, details?: unknown, headers: Record<string, string> = {}) {
   for (const [k, v] of Object.entries(headers)) c.header(k, v);

@@ -9,6 +9,7 @@ import { OperatorActionRepository } from '../db/repositories/operator-actions';
 import { ApiError } from '../lib/errors';
 import { validate } from '../lib/validate';
 import type { MailOutbox } from '../mail/outbox';
+import { requestIdOf } from '../security/http';
 import type { RateLimiter } from '../security/rate-limit';
 import type { LifecycleService } from '../services/lifecycle';
 import type { LinkService } from '../services/links';
@@ -61,7 +62,7 @@ export function operatorConsole(d: OperatorConsoleDeps) {
   const publicOrigin = new URL(d.publicUrl).origin;
 
   const v = (c: Context<Env>) => viewCtx(c, d.now());
-  const actor = (c: Context<Env>) => ({ name: c.get('operator')!.email, requestId: c.get('requestId') });
+  const actor = (c: Context<Env>) => ({ name: c.get('operator')!.email, requestId: requestIdOf(c) });
   const done = (c: Context<Env>, message: string, back: string) =>
     render(c, <MessagePage v={v(c)} title={v(c).t('done')} message={message} back={back} />);
   const confirm = (c: Context<Env>, question: string, fields: Record<string, string>, back: string) =>
@@ -130,7 +131,7 @@ export function operatorConsole(d: OperatorConsoleDeps) {
     .post('/sign-in', validate('form', S.PasswordForm), async (c) => {
       const f = c.req.valid('form');
       try {
-        return signedIn(c, await auth.signInWithPassword(f.email, f.password, c.get('requestId')), f.next);
+        return signedIn(c, await auth.signInWithPassword(f.email, f.password, requestIdOf(c)), f.next);
       } catch (e) {
         return signInRefusal(c, e, f.email, f.next);
       }
@@ -138,7 +139,7 @@ export function operatorConsole(d: OperatorConsoleDeps) {
     .post('/sign-in/code', validate('form', S.CodeRequestForm), async (c) => {
       const f = c.req.valid('form');
       try {
-        await auth.sendCode(f.email, c.get('requestId'));
+        await auth.sendCode(f.email, requestIdOf(c));
       } catch (e) {
         return signInRefusal(c, e, f.email, f.next);
       }
@@ -147,13 +148,13 @@ export function operatorConsole(d: OperatorConsoleDeps) {
     .post('/sign-in/verify', validate('form', S.CodeForm), (c) => {
       const f = c.req.valid('form');
       try {
-        return signedIn(c, auth.signInWithCode(f.email, f.code, c.get('requestId')), f.next);
+        return signedIn(c, auth.signInWithCode(f.email, f.code, requestIdOf(c)), f.next);
       } catch (e) {
         return signInRefusal(c, e, f.email, f.next, true);
       }
     })
     .post('/sign-out', (c) => {
-      auth.signOut(c.get('operator')!, c.get('requestId'));
+      auth.signOut(c.get('operator')!, requestIdOf(c));
       clearConsoleCookie(c, 'session');
       return c.redirect('/operator/sign-in', 303);
     })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_SITES } from '../../shared/sites';
 import { PASSWORD, setup } from '../test-support';
+import { READY_FOR_MS } from './meta';
 
 const ACCOUNT = '1234567890123456';
 const OTHER = '6543210987654321';
@@ -18,10 +19,17 @@ describe('meta routes', () => {
   });
 
   it('GET /health is a readiness check: it queries the database and answers 503 when that fails', async () => {
-    const { call, db } = setup();
+    const { call, db, clock } = setup();
     expect(await call('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', database: 'ok' } });
     db.close();
+    // A good answer holds for a second (a flood of health checks costs one query a second)…
+    clock.advance(READY_FOR_MS - 1);
+    expect((await call('GET', '/health')).status).toBe(200);
+    // …then the query runs again, and fails.
+    clock.advance(1);
     expect(await call('GET', '/health')).toMatchObject({ status: 503, body: { status: 'unavailable', database: 'failing' } });
+    // A failing database is asked at every request.
+    expect((await call('GET', '/health')).status).toBe(503);
   });
 });
 

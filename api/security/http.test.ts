@@ -1,15 +1,14 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { EXTENSION_ORIGINS } from '../../shared/extension-id';
-import { clientAddress, httpGuards } from './http';
+import { clientAddress, withGuards } from './http';
 
 function app(log: string[] = []) {
   const a = new Hono();
-  a.use('*', ...httpGuards({ allowedOrigins: ['https://admin.example.com'], publicUrl: 'http://127.0.0.1:8787', log: (l) => log.push(l) }));
   a.post('/echo', async (c) => c.json({ size: (await c.req.text()).length }, 200));
   a.get('/spi', (c) => c.json({ ok: true }));
   a.get('/ip', (c) => c.text(clientAddress(c, Number(c.req.query('hops') ?? 0))));
-  return a;
+  return withGuards(a, { allowedOrigins: ['https://admin.example.com'], publicUrl: 'http://127.0.0.1:8787', log: (l) => log.push(l) });
 }
 
 describe('http guards', () => {
@@ -38,14 +37,18 @@ describe('http guards', () => {
   });
 
   it('sets security headers and a request id on every answer, including a 404', async () => {
-    for (const path of ['/spi', '/nowhere']) {
+    for (const path of ['/spi', '/nowhere', '/api/v1/nowhere', '/api/v1/docs']) {
       const r = await app().request(path);
       expect(r.headers.get('X-Content-Type-Options')).toBe('nosniff');
       expect(r.headers.get('X-Frame-Options')).toBe('SAMEORIGIN');
       expect(r.headers.get('Content-Security-Policy')).toContain("default-src 'none'");
-      expect(r.headers.get('Referrer-Policy')).toBe('no-referrer');
+      expect(r.headers.get('Cross-Origin-Resource-Policy')).toBe('same-origin');
+      expect(r.headers.get('Strict-Transport-Security')).toContain('max-age=');
       expect(r.headers.get('Cache-Control')).toBe('no-store');
       expect(r.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
+      // The headers only a rendered page acts on: everywhere but the JSON API.
+      expect(r.headers.get('Referrer-Policy'), path).toBe(path === '/api/v1/nowhere' ? null : 'no-referrer');
+      expect(r.headers.get('Cross-Origin-Opener-Policy'), path).toBe(path === '/api/v1/nowhere' ? null : 'same-origin');
     }
   });
 

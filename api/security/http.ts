@@ -1,13 +1,13 @@
 // The HTTP guard rails every answer of the API passes through: a request id, an access log with
 // secrets masked, security headers, CORS for the extension and configured origins only, a refusal
 // of cross-site writes from web pages, and a 64 KB cap on request bodies.
-import type { ServerResponse } from 'node:http';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Hono, type Context, type ExecutionContext, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { EXTENSION_ORIGINS } from '../../shared/extension-id';
 import { originOf } from '../../shared/origin';
-import { errorResponse } from '../lib/errors';
+import { errorAnswer, errorResponse } from '../lib/errors';
 import { redactUrl } from './redact';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -20,7 +20,7 @@ export interface HttpGuardOptions {
   /** Where access-log lines (one JSON object each) go; nothing is logged when absent. */
   log?: (line: string) => void;
   /** The client's address as the proxy setting decides (TRUST_PROXY), for the access log. */
-  clientAddress?: (c: Context) => string;
+  clientAddressOf?: (header: (name: string) => string | undefined, env: GuardedEnv) => string;
   maxBodyBytes?: number;
 }
 
@@ -35,70 +35,81 @@ export function allowedOriginSet(opts: Pick<HttpGuardOptions, 'allowedOrigins' |
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * What hono/secure-headers sets by default, with our CSP (JSON answers load nothing; the landing
- * page sets its own, narrower one), and no-store: answers carry tokens and personal data.
+ * The headers every answer carries: what a JSON API needs (OWASP's REST set): no framing, nothing
+ * to sniff or run, no cross-origin reads of the answer, HTTPS only, no-store (answers carry tokens
+ * and personal data).
  */
-const STATIC_HEADERS: ReadonlyArray<[string, string]> = [
+const API_HEADERS: ReadonlyArray<[string, string]> = [
   ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"],
-  ['Cross-Origin-Opener-Policy', 'same-origin'],
   ['Cross-Origin-Resource-Policy', 'same-origin'],
-  ['Origin-Agent-Cluster', '?1'],
-  ['Referrer-Policy', 'no-referrer'],
   ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'],
   ['X-Content-Type-Options', 'nosniff'],
-  ['X-DNS-Prefetch-Control', 'off'],
-  ['X-Download-Options', 'noopen'],
   ['X-Frame-Options', 'SAMEORIGIN'],
-  ['X-Permitted-Cross-Domain-Policies', 'none'],
-  ['X-XSS-Protection', '0'],
   ['Cache-Control', 'no-store'],
 ];
 
 /**
- * Middleware in the order they must run. Mount with `app.use('*', ...httpGuards(opts))` before the
- * routes, so that even a 404 or a refused body carries the headers and a request id.
+ * …and what hono/secure-headers adds for documents, on everything that is not the JSON API (the
+ * landing page, the web wizard, the operator console, the API docs page set their own CSP). Only
+ * a browser rendering a page acts on these; each answer of the API proper is smaller without them
+ * (about a quarter of GET /health's cost went to writing a dozen headers no client reads).
  */
-export function httpGuards(opts: HttpGuardOptions): MiddlewareHandler[] {
+const PAGE_HEADERS: ReadonlyArray<[string, string]> = [
+  ...API_HEADERS,
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Origin-Agent-Cluster', '?1'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['X-DNS-Prefetch-Control', 'off'],
+  ['X-Download-Options', 'noopen'],
+  ['X-Permitted-Cross-Domain-Policies', 'none'],
+  ['X-XSS-Protection', '0'],
+];
+
+/** The JSON API: /api/v1/… but its docs page. */
+export function isJsonApiPath(path: string): boolean {
+  return path.startsWith('/api/v1/') && !path.startsWith('/api/v1/docs');
+}
+
+/** What the guards hand down to the routes: the request id, beside @hono/node-server's own env. */
+export interface GuardedEnv {
+  requestId?: string;
+  incoming?: IncomingMessage;
+  outgoing?: ServerResponse;
+}
+
+/** The request id the guards gave this request (the audit trail and the access log name it). */
+export function requestIdOf(c: Context): string {
+  return (c.env as GuardedEnv | undefined)?.requestId ?? '';
+}
+
+type Fetch = (req: Request, env?: unknown, ctx?: ExecutionContext) => Response | Promise<Response>;
+
+/**
+ * Puts the guards around `app.fetch` (and so `app.request`), so that every answer, a 404 or a
+ * refused body included, carries the headers and a request id.
+ *
+ * Not Hono middleware on the common path: any `app.use` makes Hono run every request through its
+ * async compose (a promise and a microtask per layer), and those layers were most of what GET
+ * /health cost. A request without an Origin and with a declared length (the extension's background
+ * reading, the marketplace, load balancers, curl) is checked here in plain code and goes straight
+ * to the routes; one with an Origin (CORS, the cross-site write check) or a body of unknown length
+ * (counted as it streams) goes through hono/cors and hono/body-limit as before.
+ */
+export function withGuards<A extends { fetch: Fetch }>(app: A, opts: HttpGuardOptions): A {
   const allowed = allowedOriginSet(opts);
   const maxSize = opts.maxBodyBytes ?? MAX_BODY_BYTES;
-  return [
-    async (c, next) => {
-      // Our own id only: a client-chosen id would let a caller forge what the audit trail points at.
-      const id = crypto.randomUUID();
-      c.set('requestId', id);
-      // Under @hono/node-server, the id and the security headers below go straight on Node's
-      // response: a header the handler sets still wins (writeHead merges over them), and Hono
-      // builds no Headers object for a dozen values (that costs more than a small JSON answer).
-      const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-      if (outgoing) {
-        outgoing.setHeader('X-Request-Id', id);
-        for (const [k, v] of STATIC_HEADERS) outgoing.setHeader(k, v);
-      } else {
-        c.header('X-Request-Id', id);
-        for (const [k, v] of STATIC_HEADERS) c.header(k, v);
-      }
-      const started = performance.now();
-      await next();
-      if (opts.log) {
-        const url = c.req.url;
-        const pathStart = url.indexOf('/', url.indexOf('//') + 2);
-        // pino's shape (level 30 = info), so these lines and the server's other logs read alike.
-        opts.log(JSON.stringify({
-          level: 30, time: Date.now(), msg: 'request', reqId: c.get('requestId'), method: c.req.method,
-          url: redactUrl(pathStart < 0 ? '/' : url.slice(pathStart)), status: c.res.status,
-          ms: Math.round((performance.now() - started) * 10) / 10, client: opts.clientAddress?.(c),
-        }));
-      }
-    },
-    onlyWithOrigin(cors({
+  const inner = app.fetch;
+  const tooLarge = () => errorAnswer('PAYLOAD_TOO_LARGE', `A request body is at most ${maxSize} bytes`);
+  const slow = new Hono<{ Bindings: GuardedEnv }>()
+    .use('*', onlyWithOrigin(cors({
       origin: (origin) => (allowed.has(origin) ? origin : null),
       // Every method a route answers: PATCH changes the site of an activation.
       allowMethods: ['GET', 'POST', 'PATCH', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'Authorization'],
       exposeHeaders: ['Retry-After', 'X-Request-Id'],
       maxAge: 600,
-    })),
-    async (c, next) => {
+    })))
+    .use('*', async (c, next) => {
       // A web page can send a "simple" cross-site POST without a preflight; CORS only hides the
       // answer. Writes from a web origin we do not know are refused before they run. Browser
       // extensions other than ours need host permissions the user granted, so they are not web
@@ -108,10 +119,75 @@ export function httpGuards(opts: HttpGuardOptions): MiddlewareHandler[] {
         return errorResponse(c, 'ORIGIN_NOT_ALLOWED', 'Requests from this origin are not allowed');
       }
       await next();
-    },
-    bodyLimitFromHeaders(maxSize),
-  ];
+    })
+    .use('*', bodyLimitFromHeaders(maxSize))
+    .all('*', (c) => inner(c.req.raw, c.env));
+
+  const guarded: Fetch = (req, env) => {
+    // Our own id only: a client-chosen id would let a caller forge what the audit trail points at.
+    const id = crypto.randomUUID();
+    const e: GuardedEnv = (env as GuardedEnv | undefined) ?? {};
+    e.requestId = id;
+    const started = performance.now();
+    // Node's own parsed headers when there are (no Headers object built for a lookup); else the Request's.
+    const nodeHeaders = e.incoming?.headers;
+    const headerOf = (name: string) => (nodeHeaders ? headerValue(nodeHeaders[name]) : req.headers.get(name) ?? undefined);
+    const url = req.url;
+    const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+    const pathAndQuery = pathStart < 0 ? '/' : url.slice(pathStart);
+    const q = pathAndQuery.indexOf('?');
+    const headers = isJsonApiPath(q < 0 ? pathAndQuery : pathAndQuery.slice(0, q)) ? API_HEADERS : PAGE_HEADERS;
+    // Under @hono/node-server the id and the security headers go straight on Node's response: a
+    // header the handler sets still wins (writeHead merges over them), and no Headers object is
+    // built for a dozen values. Elsewhere (app.request in tests) they are added to the answer.
+    if (e.outgoing) {
+      e.outgoing.setHeader('X-Request-Id', id);
+      for (const [k, v] of headers) e.outgoing.setHeader(k, v);
+    }
+    const finish = (answer: Response): Response => {
+      let res = answer;
+      if (!e.outgoing) {
+        // Static constructors (Response.redirect, a fetched answer) give immutable headers.
+        try {
+          res.headers.set('X-Request-Id', id);
+        } catch {
+          res = new Response(res.body, res);
+          res.headers.set('X-Request-Id', id);
+        }
+        for (const [k, v] of headers) if (!res.headers.has(k)) res.headers.set(k, v);
+      }
+      if (opts.log) {
+        // pino's shape (level 30 = info), so these lines and the server's other logs read alike.
+        // Written out rather than JSON.stringify of an object (one per request): only the URL and
+        // the client address are the client's text, and only they need quoting.
+        const ms = Math.round((performance.now() - started) * 10) / 10;
+        const client = opts.clientAddressOf?.(headerOf, e);
+        opts.log(`{"level":30,"time":${Date.now()},"msg":"request","reqId":"${id}","method":${JSON.stringify(req.method)},` +
+          `"url":${JSON.stringify(redactUrl(pathAndQuery))},"status":${res.status},"ms":${ms}${client === undefined ? '' : `,"client":${JSON.stringify(client)}`}}`);
+      }
+      return res;
+    };
+    const length = headerOf('content-length');
+    const chunked = headerOf('transfer-encoding') !== undefined;
+    let out: Response | Promise<Response>;
+    if (headerOf('origin') !== undefined || chunked || (length === undefined && req.method !== 'GET' && req.method !== 'HEAD')) {
+      out = slow.fetch(req, e);
+    } else if (length !== undefined && Number(length) > maxSize) {
+      out = tooLarge();
+    } else {
+      try {
+        out = inner(req, e);
+      } catch (err) {
+        out = Promise.reject(err);
+      }
+    }
+    return out instanceof Promise ? out.then(finish) : finish(out);
+  };
+  app.fetch = guarded;
+  return app;
 }
+
+const headerValue = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : v);
 
 /**
  * CORS only concerns requests that carry an Origin. Hono's cors middleware touches `c.res` before
@@ -147,19 +223,16 @@ function bodyLimitFromHeaders(maxSize: number): MiddlewareHandler {
  * right (entries further left are whatever the client chose to send).
  */
 export function clientAddress(c: Context, trustedProxies = 0): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return clientAddressOf((name) => c.req.header(name), c.env as GuardedEnv | undefined, trustedProxies);
+}
+
+/** The same from a header reader and @hono/node-server's env (the guards have no Context). */
+export function clientAddressOf(header: (name: string) => string | undefined, env: GuardedEnv | undefined, trustedProxies = 0): string {
   const direct = env?.incoming?.socket?.remoteAddress ?? 'unknown';
   if (trustedProxies <= 0) return direct;
-  const chain = (c.req.header('X-Forwarded-For') ?? '')
+  const chain = (header('x-forwarded-for') ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   return chain[chain.length - trustedProxies] ?? chain[0] ?? direct;
-}
-
-declare module 'hono' {
-  interface ContextVariableMap {
-    /** Set by httpGuards for every request: the audit trail and the access log name it. */
-    requestId: string;
-  }
 }

@@ -94,7 +94,6 @@ export class ActivationService {
    * commit, and a start refused by a check below is still counted.
    */
   start(body: StartActivationBody, audit: AuditContext, opts: { proof?: ProofMethod; admit?: () => void } = {}): { activation: Activation; token: string } {
-    this.sweep();
     let refusal: ApiError | undefined;
     const started = this.repos.tx(() => {
       opts.admit?.();
@@ -117,7 +116,8 @@ export class ActivationService {
       throw fieldError('INSTANCE_ACCOUNT_MISMATCH', 'instanceId', 'This instance belongs to another Alibaba Cloud account');
     }
     if (instance.status !== 'active') {
-      throw this.lifecycle.notActive(instance);
+      // Its countdown may have ended since the last sweep: then it is released, and said so.
+      throw this.lifecycle.notActive(this.lifecycle.releaseIfDue(instance));
     }
     // Without a proof the activation still starts: its `next` says `prove`, with the proofs on offer.
     const now = this.now();

@@ -84,6 +84,20 @@ export class LifecycleService {
       }));
   }
 
+  /**
+   * The same as the sweep for one instance, inside the caller's transaction: an expired instance
+   * whose countdown ended is released now. Starting an activation asks only about its own instance,
+   * so it need not sweep them all (a query and a read transaction of its own on every start).
+   */
+  releaseIfDue(instance: Instance): Instance {
+    if (instance.status !== 'expired') return instance;
+    const now = this.now();
+    const ends = this.repos.instances.frozenInfo(instance.id)?.freezeEndsAt;
+    if (ends == null || ends > now) return instance;
+    withAuditContext({ requestId: `sweep-${randomUUID()}`, now: this.now }, () => this.release(instance.id, now, 'freeze-ended'));
+    return this.repos.instances.get(instance.id) ?? instance;
+  }
+
   /** How an instance that is not active is explained to someone trying to activate it. */
   notActive(instance: Instance): ApiError {
     const info = this.repos.instances.frozenInfo(instance.id);
