@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '../shared/errors';
 import type { Db } from './db/connection';
+import { GroupCommit } from './db/group-commit';
 import { createRepositories } from './db/repositories';
 import { ApiError, errorResponse, tooManyRequests } from './lib/errors';
 import type { Mailer } from './mail/mailer';
@@ -77,6 +78,11 @@ export interface AppDeps {
   operatorEmails?: string[];
   /** Operator console sessions end after this long without a request (default 30 minutes). */
   operatorIdleMs?: number;
+  /**
+   * One commit per turn of the event loop for every request's writes, answers held until it
+   * (db/group-commit.ts). The server turns it on; tests of single requests see no difference.
+   */
+  groupCommit?: boolean;
 }
 
 /** Where launchWebAuthFlow sends the extension back (`browser.identity.getRedirectURL('alibaba-sign-in')`). */
@@ -94,8 +100,9 @@ export function createApi(deps: AppDeps) {
   // Whatever the app logs (errors with their stacks included) passes the redactor first.
   const rawLog = deps.log ?? console.log;
   const log = (line: string) => rawLog(redactText(line));
-  const repos = createRepositories(deps.db);
-  const outbox = new MailOutbox(repos.outbox, deps.mailer, now, log, deps.delivery);
+  const group = deps.groupCommit ? new GroupCommit(deps.db, log) : undefined;
+  const repos = createRepositories(deps.db, group);
+  const outbox = new MailOutbox(repos.outbox, deps.mailer, now, log, deps.delivery, () => group?.committed() ?? Promise.resolve());
   const codeSecret = deps.codeSecret ?? createHmac('sha256', deps.spiKey).update('verification-codes').digest('hex');
   const limiter = new RateLimiter(deps.db, now, deps.rateLimits);
   const lifecycle = new LifecycleService(repos, outbox, now);
@@ -197,8 +204,11 @@ export function createApi(deps: AppDeps) {
   withGuards(app, {
     allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog,
     clientAddressOf: (header, env) => clientAddressOf(header, env, deps.trustProxy ?? 0),
+    durable: group,
   });
-  return { app, maintenance, outbox, sweep: () => lifecycle.sweep(), links };
+  /** Commits what the open batch holds (a stop, before the database is closed). */
+  const commitNow = () => group?.commitNow();
+  return { app, maintenance, outbox, sweep: () => lifecycle.sweep(), links, commitNow, group };
 }
 
 export function createApp(deps: AppDeps) {

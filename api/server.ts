@@ -81,7 +81,7 @@ const accessLog = (line: string) => {
 };
 process.on('exit', flushAccessLog);
 
-const { app, maintenance, outbox } = createApi({
+const { app, maintenance, outbox, commitNow } = createApi({
   db, spiKey, mailer, publicUrl: config.PUBLIC_URL, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY,
   requireVerifiedLink: config.REQUIRE_VERIFIED_LINK, log, web,
   alibabaSignIn: config.ALIYUN_OAUTH_CLIENT_ID && config.ALIYUN_OAUTH_CLIENT_SECRET
@@ -90,6 +90,7 @@ const { app, maintenance, outbox } = createApi({
     : undefined,
   operatorEmails: config.OPERATOR_EMAILS, operatorIdleMs: config.OPERATOR_IDLE_MINUTES * 60_000,
   accessLog,
+  groupCommit: true,
 });
 outbox.start();
 
@@ -151,6 +152,7 @@ async function shutdown(signal: string) {
     logger.warn(`requests still running after SHUTDOWN_GRACE_MS=${config.SHUTDOWN_GRACE_MS}: their connections were cut`);
   }
   await outbox.stop();
+  commitNow();
   await stopCheckpointer();
   try {
     db.pragma('wal_checkpoint(TRUNCATE)');

@@ -32,7 +32,7 @@ export function setup(extra: Partial<AppDeps> = {}) {
   const logs: string[] = [];
   // The sandbox (REQUIRE_VERIFIED_LINK=false) unless a test asks for the default: most tests walk
   // the wizard from typed IDs; the proof rules have their own tests (services/owner-proof.test.ts).
-  const { app, sweep, links, outbox, maintenance } = createApi({
+  const { app, sweep, links, outbox, maintenance, group } = createApi({
     db, spiKey: SPI_KEY, publicUrl: 'https://activator.test', now: clock.now, log: (l) => logs.push(l), requireVerifiedLink: false, ...extra,
   });
   const repos = createRepositories(db);
@@ -122,5 +122,5 @@ export function setup(extra: Partial<AppDeps> = {}) {
     return { act: a, res: r };
   };
 
-  return { db, app, sweep, links, outbox, maintenance, repos, clock, logs, fixture, spi, createInstance, call, start, freeLogin, lastCode, codeFor, registrationBody, register };
+  return { db, app, sweep, links, outbox, maintenance, group, repos, clock, logs, fixture, spi, createInstance, call, start, freeLogin, lastCode, codeFor, registrationBody, register };
 }

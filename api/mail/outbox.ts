@@ -39,6 +39,8 @@ export class MailOutbox implements Mailer {
     private readonly now: () => number,
     private readonly log: (line: string) => void,
     policy: Partial<DeliveryPolicy> = {},
+    /** Resolves once what was written so far is committed (group commit): no mail leaves before. */
+    private readonly committed: () => Promise<unknown> = () => Promise.resolve(),
   ) {
     this.policy = { ...DEFAULT_DELIVERY, ...policy };
   }
@@ -76,6 +78,7 @@ export class MailOutbox implements Mailer {
 
   private async attempt(m: OutboxMessage): Promise<DeliveryResult> {
     try {
+      await this.committed();
       await this.transport!.send({ to: m.recipient, subject: m.subject, text: m.body });
       this.repo.markSent(m.id, this.now());
       return 'sent';

@@ -22,6 +22,8 @@ export interface HttpGuardOptions {
   /** The client's address as the proxy setting decides (TRUST_PROXY), for the access log. */
   clientAddressOf?: (header: (name: string) => string | undefined, env: GuardedEnv) => string;
   maxBodyBytes?: number;
+  /** Group commit (db/group-commit.ts): an answer leaves only once the writes it may depend on are committed. */
+  durable?: { mark(): number; durableSince(mark: number): boolean | Promise<boolean> };
 }
 
 export function allowedOriginSet(opts: Pick<HttpGuardOptions, 'allowedOrigins' | 'publicUrl'>): Set<string> {
@@ -167,6 +169,13 @@ export function withGuards<A extends { fetch: Fetch }>(app: A, opts: HttpGuardOp
       }
       return res;
     };
+    const mark = opts.durable?.mark() ?? 0;
+    const settle = (res: Response): Response | Promise<Response> => {
+      const d = opts.durable?.durableSince(mark) ?? true;
+      if (d === true) return finish(res);
+      const notSaved = () => errorAnswer('SERVICE_UNAVAILABLE', 'The change could not be saved; try again');
+      return d === false ? finish(notSaved()) : d.then((ok) => finish(ok ? res : notSaved()));
+    };
     const length = headerOf('content-length');
     const chunked = headerOf('transfer-encoding') !== undefined;
     let out: Response | Promise<Response>;
@@ -181,7 +190,7 @@ export function withGuards<A extends { fetch: Fetch }>(app: A, opts: HttpGuardOp
         out = Promise.reject(err);
       }
     }
-    return out instanceof Promise ? out.then(finish) : finish(out);
+    return out instanceof Promise ? out.then(settle) : settle(out);
   };
   app.fetch = guarded;
   return app;

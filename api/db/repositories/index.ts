@@ -1,5 +1,6 @@
 import { withAuditContext, type AuditContext, type NotAsync } from '../audit-context';
 import type { Db } from '../connection';
+import type { GroupCommit } from '../group-commit';
 import { AccountRepository } from './accounts';
 import { ActivationRepository } from './activations';
 import { AuditRepository } from './audit';
@@ -21,7 +22,7 @@ export type Repositories = ReturnType<typeof createRepositories>;
  * in one transaction; with `audit`, inside that audit context (db/audit-context.ts), which every
  * transaction writing an audited table needs.
  */
-export function createRepositories(db: Db) {
+export function createRepositories(db: Db, group?: GroupCommit) {
   // One transaction wrapper for every call (building one per call costs about a third of a small
   // write's commit); the function to run is its argument.
   const inTransaction = db.transaction((fn: () => unknown) => fn());
@@ -40,8 +41,10 @@ export function createRepositories(db: Db) {
     settlements: new SettlementRepository(db),
     spiFacts: new SpiFactsRepository(db),
     workspaces: new WorkspaceRepository(db),
+    /** With group commit, a savepoint in the turn's batch (db/group-commit.ts); else its own transaction. */
     tx: <T>(fn: () => NotAsync<T>, audit?: AuditContext): NotAsync<T> => {
-      const run = () => inTransaction.immediate(fn) as NotAsync<T>;
+      const own = () => inTransaction.immediate(fn) as NotAsync<T>;
+      const run = group ? () => group.join(own) : own;
       return audit ? withAuditContext<T>(audit, run) : run();
     },
   };
