@@ -415,7 +415,8 @@ export class ActivationService {
     const proved = this.isProved(act);
     const replaceable = proved && this.repos.links.live(act.accountId)?.proof === null;
     // Registering binds a new workspace at once: never for a purchase that pays for one already,
-    // unless it pays under a link made without proof that this proved owner replaces.
+    // unless it pays under a link made without proof that this proved owner replaces. In the order
+    // of the transaction below, so a loser of a race gets the same answer whenever it checked.
     if (!replaceable) {
       this.requireNotReturning(act, false);
       this.requireNotLinked(act);
@@ -430,9 +431,9 @@ export class ActivationService {
       const now = this.now();
       this.codes.consume(code);
       if (proved) this.supersedeFor(act, now);
-      this.requireNotLinked(act);
       // After the replaced link's settlements ended: another activation may have bound one meanwhile.
       this.requireNotReturning(act, false);
+      this.requireNotLinked(act);
       const guance = { id: newId('ga'), username: body.username, email, passwordHash, phone: body.phone ?? null };
       const billing = {
         id: newId('ba'), username: body.username, email, passwordHash, phone: body.phone ?? null,
