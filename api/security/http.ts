@@ -131,9 +131,12 @@ export function withGuards<A extends { fetch: Fetch }>(app: A, opts: HttpGuardOp
     const e: GuardedEnv = (env as GuardedEnv | undefined) ?? {};
     e.requestId = id;
     const started = performance.now();
-    // @hono/node-server's headers look a name up in Node's raw list (Node's own `headers` object
-    // would be built whole for each request).
-    const headerOf = (name: string) => req.headers.get(name) ?? undefined;
+    const raw = e.incoming?.rawHeaders;
+    const routing = routingHeaders(raw, req);
+    // The client address's header comes from the same pass; any other from @hono/node-server's
+    // headers (a lookup in Node's raw list: Node's own `headers` object is never built whole).
+    const headerOf = (name: string) =>
+      raw && name === 'x-forwarded-for' ? routing.forwardedFor : req.headers.get(name) ?? undefined;
     const url = req.url;
     const pathStart = url.indexOf('/', url.indexOf('//') + 2);
     const pathAndQuery = pathStart < 0 ? '/' : url.slice(pathStart);
@@ -176,7 +179,7 @@ export function withGuards<A extends { fetch: Fetch }>(app: A, opts: HttpGuardOp
       const notSaved = () => errorAnswer('SERVICE_UNAVAILABLE', 'The change could not be saved; try again');
       return d === false ? finish(notSaved()) : d.then((ok) => finish(ok ? res : notSaved()));
     };
-    const { length, chunked, origin } = routingHeaders(e.incoming?.rawHeaders, headerOf);
+    const { length, chunked, origin } = routing;
     let out: Response | Promise<Response>;
     if (origin || chunked || (length === undefined && req.method !== 'GET' && req.method !== 'HEAD')) {
       out = slow.fetch(req, e);
@@ -196,25 +199,30 @@ export function withGuards<A extends { fetch: Fetch }>(app: A, opts: HttpGuardOp
 }
 
 /**
- * The three headers that decide a request's path through the guards, in one pass over Node's raw
- * list (three lookups by name, each lower-casing and scanning it, cost more); from the Request
- * where there is no Node request (app.request in tests).
+ * The headers that decide a request's path through the guards (and the client address of its
+ * access line), in one pass over Node's raw list: lookups by name, each lower-casing and scanning
+ * it, cost more. From the Request where there is no Node request (app.request in tests).
  */
-function routingHeaders(raw: string[] | undefined, headerOf: (name: string) => string | undefined) {
+function routingHeaders(raw: string[] | undefined, req: Request) {
   if (!raw) {
-    return { length: headerOf('content-length'), chunked: headerOf('transfer-encoding') !== undefined, origin: headerOf('origin') !== undefined };
+    const h = (name: string) => req.headers.get(name) ?? undefined;
+    return { length: h('content-length'), chunked: h('transfer-encoding') !== undefined, origin: h('origin') !== undefined, forwardedFor: h('x-forwarded-for') };
   }
   let length: string | undefined;
+  let forwardedFor: string | undefined;
   let chunked = false;
   let origin = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    // Only names of these lengths can be one of the three: most are never lower-cased.
-    if (name.length === 14 && name.toLowerCase() === 'content-length') length = raw[i + 1];
-    else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true;
-    else if (name.length === 6 && name.toLowerCase() === 'origin') origin = true;
+    // Only names of these lengths can be one of them: most are never lower-cased.
+    const n = name.length;
+    if (n === 14 && name.toLowerCase() === 'content-length') length = raw[i + 1];
+    else if (n === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true;
+    else if (n === 6 && name.toLowerCase() === 'origin') origin = true;
+    // Several X-Forwarded-For lines are one list, in order (as Node joins them).
+    else if (n === 15 && name.toLowerCase() === 'x-forwarded-for') forwardedFor = forwardedFor === undefined ? raw[i + 1] : `${forwardedFor}, ${raw[i + 1]}`;
   }
-  return { length, chunked, origin };
+  return { length, chunked, origin, forwardedFor };
 }
 
 /**
