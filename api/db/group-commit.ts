@@ -11,8 +11,9 @@ import type { Db } from './connection';
 
 interface Batch {
   seq: number;
+  /** Settles once the batch is committed or rolled back (which one: `lastFailed`). */
   done: Promise<void>;
-  settle(failed: boolean): void;
+  settle(): void;
 }
 
 export class GroupCommit {
@@ -37,11 +38,11 @@ export class GroupCommit {
 
   private begin(): void {
     this.db.exec('BEGIN IMMEDIATE');
-    let settle!: (failed: boolean) => void;
+    let settle!: () => void;
     const done = new Promise<void>((ok) => {
-      settle = () => ok();
+      settle = ok;
     });
-    const batch: Batch = { seq: ++this.seq, done, settle: (failed) => settle(failed) };
+    const batch: Batch = { seq: ++this.seq, done, settle };
     this.open = batch;
     // After the I/O callbacks of this turn: the other requests that arrived with this one join it.
     setImmediate(() => this.commit(batch));
@@ -55,12 +56,10 @@ export class GroupCommit {
   private commit(batch: Batch): void {
     if (this.open !== batch) return;
     this.open = null;
-    let failed = false;
     try {
       this.db.exec('COMMIT');
       this.commits++;
     } catch (e) {
-      failed = true;
       this.lastFailed = batch.seq;
       this.log(`group commit failed, ${batch.seq}: ${e instanceof Error ? e.message : String(e)}`);
       try {
@@ -69,7 +68,7 @@ export class GroupCommit {
         // the connection rolled back itself
       }
     }
-    batch.settle(failed);
+    batch.settle();
   }
 
   /** Where a request starts: the batches from here on are the ones its answer may depend on. */
