@@ -101,7 +101,7 @@ export function withGuards<A extends { fetch: Fetch }>(app: A, opts: HttpGuardOp
   const allowed = allowedOriginSet(opts);
   const maxSize = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   const inner = app.fetch;
-  const tooLarge = () => errorAnswer('PAYLOAD_TOO_LARGE', `A request body is at most ${maxSize} bytes`);
+  const tooLarge = () => errorAnswer('PAYLOAD_TOO_LARGE', tooLargeMessage(maxSize));
   const slow = new Hono<{ Bindings: GuardedEnv }>()
     .use('*', onlyWithOrigin(cors({
       origin: (origin) => (allowed.has(origin) ? origin : null),
@@ -235,6 +235,9 @@ function onlyWithOrigin(mw: MiddlewareHandler): MiddlewareHandler {
   return (c, next) => (c.req.header('Origin') === undefined ? next() : mw(c, next));
 }
 
+/** The 413's message, the same from the guards' header check and from the streaming counter. */
+const tooLargeMessage = (maxSize: number) => `A request body is at most ${maxSize} bytes`;
+
 /**
  * Hono's bodyLimit reads `c.req.raw.body` first, which makes @hono/node-server build a full
  * Request (streams, AbortSignal) for every request, GETs included: half the throughput of a
@@ -242,7 +245,7 @@ function onlyWithOrigin(mw: MiddlewareHandler): MiddlewareHandler {
  * one (chunked) go through the streaming counter.
  */
 function bodyLimitFromHeaders(maxSize: number): MiddlewareHandler {
-  const tooLarge = (c: Context) => errorResponse(c, 'PAYLOAD_TOO_LARGE', `A request body is at most ${maxSize} bytes`);
+  const tooLarge = (c: Context) => errorResponse(c, 'PAYLOAD_TOO_LARGE', tooLargeMessage(maxSize));
   const streaming = bodyLimit({ maxSize, onError: tooLarge });
   return async (c, next) => {
     const length = c.req.header('Content-Length');
