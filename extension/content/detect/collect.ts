@@ -6,11 +6,12 @@ import type { PageKind } from '../../../shared/detections';
 import type { PageGlobals } from '../../../shared/page-globals';
 import {
   ACCOUNT_COOKIE,
-  ACCOUNT_ID_LABELS,
+  accountIdLabels,
   CURRENT_PK_COOKIE,
   GUANCE_NAMES,
   GUANCE_PRODUCT_CODE,
   normalise,
+  once,
   STATUS_WORDS,
 } from './keywords';
 
@@ -49,8 +50,6 @@ export interface PageRecords {
   rows: RowRecord[];
 }
 
-const LABEL_SET = new Set(ACCOUNT_ID_LABELS);
-
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -60,17 +59,28 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * list, so it stays right when labels are added. ("Region · ID 1000" on a resource card fails it
  * without being normalised; /u so case-insensitive matching folds like toLowerCase does.)
  */
-const LABEL_TAIL = new RegExp(
-  `(?:${[...new Set(ACCOUNT_ID_LABELS.map((l) => [...l].slice(-2).map(escapeRegExp).join('\\s*')))].join('|')})[\\s*＊]*(?:[:：]|$)`,
-  'iu',
-);
 const LOGON_HOST = '.onaliyun.com';
-/** One regex test per text node: could it be a label, or a RAM logon name? Each is re-checked on a hit. */
-const TEXT_SIEVE = new RegExp(`${LABEL_TAIL.source}|${escapeRegExp(LOGON_HOST)}`, 'iu');
-/** A row's text names Guance (the names are lower case; /iu matches what toLowerCase().includes() would). */
-const GUANCE_TEXT = new RegExp([...GUANCE_NAMES, GUANCE_PRODUCT_CODE].map(escapeRegExp).join('|'), 'iu');
-/** The same sieve where records are read: a text naming Guance passes it too (still one test per node). */
-const LIST_SIEVE = new RegExp(`${TEXT_SIEVE.source}|${GUANCE_TEXT.source}`, 'iu');
+/** Built on the first walk (keywords.ts says why not at load). */
+const patterns = once(() => {
+  const labelTail = new RegExp(
+    `(?:${[...new Set(accountIdLabels().map((l) => [...l].slice(-2).map(escapeRegExp).join('\\s*')))].join('|')})[\\s*＊]*(?:[:：]|$)`,
+    'iu',
+  );
+  /** One regex test per text node: could it be a label, or a RAM logon name? Each is re-checked on a hit. */
+  const textSieve = new RegExp(`${labelTail.source}|${escapeRegExp(LOGON_HOST)}`, 'iu');
+  /** A row's text names Guance (the names are lower case; /iu matches what toLowerCase().includes() would). */
+  const guanceText = new RegExp([...GUANCE_NAMES, GUANCE_PRODUCT_CODE].map(escapeRegExp).join('|'), 'iu');
+  return {
+    labelSet: new Set(accountIdLabels()),
+    labelTail,
+    textSieve,
+    guanceText,
+    /** The same sieve where records are read: a text naming Guance passes it too (still one test per node). */
+    listSieve: new RegExp(`${textSieve.source}|${guanceText.source}`, 'iu'),
+    /** Any status word of the list. */
+    statusText: new RegExp(STATUS_WORDS.flatMap(([, words]) => words).map(escapeRegExp).join('|'), 'iu'),
+  };
+});
 const MAX_LABELS = 20;
 const MAX_ROWS = 500;
 const FOLLOW_NODES = 3;
@@ -85,7 +95,7 @@ export function squash(text: string | null | undefined, max = 300): string {
 function asLabel(text: string): [string, string] | null {
   const colon = text.search(/[:：]/);
   const head = normalise(colon >= 0 ? text.slice(0, colon) : text);
-  if (LABEL_SET.has(head)) return [head, colon >= 0 ? text.slice(colon + 1).trim() : ''];
+  if (patterns().labelSet.has(head)) return [head, colon >= 0 ? text.slice(colon + 1).trim() : ''];
   return null;
 }
 
@@ -119,16 +129,17 @@ export function collectTexts(root: Node, doc: Document, wantAnchors = false): Te
   const logonNames: string[] = [];
   const anchors: Element[] = [];
   let pending: { label: string; after: string; left: number }[] = [];
-  const sieve = wantAnchors ? LIST_SIEVE : TEXT_SIEVE;
+  const { listSieve, textSieve, labelTail, guanceText } = patterns();
+  const sieve = wantAnchors ? listSieve : textSieve;
   const walker = doc.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const data = (node as Text).data;
     // Most text nodes are neither a label, a logon name, nor the text after a label: decide that
     // with one regex test, without allocating or touching the DOM (this loop is most of a pass).
     const hit = data.length <= 400 && sieve.test(data);
-    const maybeLabel = hit && data.length <= 80 && LABEL_TAIL.test(data);
+    const maybeLabel = hit && data.length <= 80 && labelTail.test(data);
     const maybeLogon = hit && data.includes(LOGON_HOST);
-    const maybeAnchor = hit && wantAnchors && anchors.length < MAX_ANCHORS && GUANCE_TEXT.test(data);
+    const maybeAnchor = hit && wantAnchors && anchors.length < MAX_ANCHORS && guanceText.test(data);
     if (!pending.length && !maybeLabel && !maybeLogon && !maybeAnchor) continue;
     const parent = node.parentNode;
     if (parent && SKIP.has(parent.nodeName)) continue;
@@ -193,7 +204,6 @@ const HEADER_SELECTORS = ['thead th', '[role="columnheader"]'] as const;
 const ACTION_SELECTOR = 'a, button, [role="button"], [role="link"], [role="menuitem"]';
 /** An instance ID written inline, `实例ID：61182837` / `Instance ID: 41000003` (the record's second line). */
 const INLINE_ID = /(?:instance\s*id|实例\s*id)\s*[:：]?\s*\d{6,20}(?!\d)/giu;
-const STATUS_TEXT = new RegExp(STATUS_WORDS.flatMap(([, words]) => words).map(escapeRegExp).join('|'), 'iu');
 
 function inlineIds(text: string): number {
   INLINE_ID.lastIndex = 0;
@@ -326,7 +336,8 @@ function blockOf(anchor: Element, body: Element): Element | null {
   }
   if (!unit || unit === body || inlineIds(unit.textContent ?? '') !== 1) return null;
   // The status may sit on another line than the name and the ID: widen while still one record.
-  for (let i = 0; i < 2 && !STATUS_TEXT.test(unit.textContent ?? ''); i++) {
+  const { statusText } = patterns();
+  for (let i = 0; i < 2 && !statusText.test(unit.textContent ?? ''); i++) {
     const parent: Element | null = unit.parentElement;
     if (!parent || parent === body || inlineIds(parent.textContent ?? '') !== 1) break;
     unit = parent;
@@ -389,10 +400,11 @@ function collectRows(doc: Document, anchors: readonly Element[]): RowRecord[] {
     for (let e = a.parentElement; e && !linked.has(e); e = e.parentElement) linked.add(e);
   }
   const all = allOf(doc, ROW_SELECTORS);
+  const { guanceText } = patterns();
   for (const lines of all.length ? groupRows(all) : []) {
     if (rows.length >= MAX_ROWS) break;
     // Cheap sieve: only records that could be Guance's are recorded in full (decide.ts has the final word).
-    if (!lines.some((l) => linked.has(l) || GUANCE_TEXT.test(l.textContent ?? ''))) continue;
+    if (!lines.some((l) => linked.has(l) || guanceText.test(l.textContent ?? ''))) continue;
     const first = lines[0];
     if (!first) continue;
     const key = first.closest('table') ?? first.parentElement ?? first;

@@ -10,11 +10,12 @@ import type { PageRecords, RowRecord } from './collect';
 import {
   GUANCE_NAMES,
   GUANCE_PRODUCT_CODE,
-  INSTANCE_ID_LABELS,
-  PRODUCT_LABELS,
+  instanceIdLabels,
+  once,
+  productLabels,
   RAM_LOGON_NAME,
   SIXTEEN_DIGITS,
-  STATUS_LABELS,
+  statusLabels,
   STATUS_WORDS,
   normaliseHeader,
   RAM_LOGON_ANY,
@@ -143,7 +144,7 @@ export function decideAccount(r: PageRecords, now: number): AccountDetection | n
 
 // ---- instances ----------------------------------------------------------------------------
 
-const INSTANCE_LABEL_SET = new Set(INSTANCE_ID_LABELS);
+const instanceLabelSet = once(() => new Set(instanceIdLabels()));
 const INLINE_INSTANCE = /(?:instance\s*id|实例\s*id)\s*[:：]?\s*(\d{6,20})(?!\d)/i;
 const DIGITS = /(?<!\d)(\d{6,20})(?!\d)/;
 
@@ -209,7 +210,7 @@ function instanceOf(
   const plain = row.plain.length === cells.length ? row.plain : cells;
   const aligned = alignedLines(row, headers);
   let id: string | null = null;
-  const idColumn = headerIndex(headers, (h) => INSTANCE_LABEL_SET.has(h) || h.startsWith('instanceid') || h.startsWith('实例id'));
+  const idColumn = headerIndex(headers, (h) => instanceLabelSet().has(h) || h.startsWith('instanceid') || h.startsWith('实例id'));
   if (aligned.length && idColumn >= 0) id = DIGITS.exec(columnCell(row, aligned, idColumn, cells))?.[1] ?? null;
   id ??= cells.map((c) => INLINE_INSTANCE.exec(c)?.[1]).find(Boolean) ?? null;
   id ??= INLINE_INSTANCE.exec(cells.join(' '))?.[1] ?? null;
@@ -217,13 +218,13 @@ function instanceOf(
   if (!id) return null;
 
   let statusText = '';
-  if (aligned.length) statusText = columnCell(row, aligned, headerIndex(headers, (h) => STATUS_LABELS.includes(h)), plain);
+  if (aligned.length) statusText = columnCell(row, aligned, headerIndex(headers, (h) => statusLabels().includes(h)), plain);
   if (statusOf(statusText) === 'unknown') {
     statusText = plain.find((c) => c.length <= 30 && statusOf(c) !== 'unknown') ?? statusText;
   }
 
   let product = '';
-  if (aligned.length) product = columnCell(row, aligned, headerIndex(headers, (h) => PRODUCT_LABELS.includes(h)), cells);
+  if (aligned.length) product = columnCell(row, aligned, headerIndex(headers, (h) => productLabels().includes(h)), cells);
   if (!product) product = cells.find((c) => GUANCE_NAMES.some((n) => c.toLowerCase().includes(n))) ?? 'Guance';
   return { id, product: product.slice(0, 200), status: statusOf(statusText), statusText: statusText.slice(0, 100) };
 }

@@ -1,10 +1,10 @@
 // Form fields that ask for our IDs: DOM → records (collectFields) → which ID goes where
 // (fieldKind, pure). Labels come from <label for>, a wrapping <label>, aria-label,
 // aria-labelledby, the placeholder, and the text of the nearest wrapper around the field.
-import { FIELD_LABELS, normalise } from './keywords';
+import { fieldLabels, normalise } from './keywords';
 import { squash } from './collect';
 
-export type FieldKind = keyof typeof FIELD_LABELS;
+export type FieldKind = keyof ReturnType<typeof fieldLabels>;
 export type FillableElement = HTMLInputElement | HTMLTextAreaElement;
 
 export interface FieldRecord {
@@ -62,8 +62,9 @@ export function collectFields(root: Document | Element): FieldRecord[] {
 /** Which of our IDs a field asks for, from its label texts; instance first ("Product Instance ID"). */
 export function fieldKind(texts: readonly string[]): FieldKind | null {
   const norm = texts.map(normalise);
+  const labels = fieldLabels();
   for (const kind of ['instanceId', 'accountId'] as const) {
-    if (norm.some((t) => FIELD_LABELS[kind].some((l) => t.includes(l)))) return kind;
+    if (norm.some((t) => labels[kind].some((l) => t.includes(l)))) return kind;
   }
   return null;
 }

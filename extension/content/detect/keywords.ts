@@ -1,12 +1,32 @@
 // Label and keyword lists, as data. Everything is compared after normalise(): lower case, no
 // whitespace, no trailing colon, so "Account ID:", "账号 ID" and "账号ID" meet as one key.
+//
+// The normalised lists are built on first use, not when the script loads: the content script
+// starts on every console page, and on most of them (the page globals name the account, no form
+// asks for an ID) no label is ever compared. Building them, with the regular expressions made
+// from them, was a sixth of what loading the script cost such a page (bench/page-cost.bench.ts).
+
+/** The value `make` returns, computed on the first call. */
+export function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  let made = false;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value as T;
+  };
+}
+
+const normalisedOnce = (texts: readonly string[]) => once(() => texts.map(normalise));
 
 export function normalise(text: string): string {
   return text.toLowerCase().replace(/[\s\u00a0\u3000]+/g, '').replace(/[:：*＊]+$/, '');
 }
 
 /** Labels next to the account ID in the avatar menu and on the Account Center page. */
-export const ACCOUNT_ID_LABELS = [
+export const accountIdLabels = normalisedOnce([
   'Account ID',
   'Account UID',
   'Main Account ID',
@@ -21,10 +41,10 @@ export const ACCOUNT_ID_LABELS = [
   '阿里云账号ID',
   'Alibaba Cloud Account ID',
   'Alibaba Cloud account ID',
-].map(normalise);
+]);
 
 /** Labels of an instance ID (the Purchased Services list, and forms that ask for it). */
-export const INSTANCE_ID_LABELS = [
+export const instanceIdLabels = normalisedOnce([
   'Product Instance ID',
   'Instance ID',
   'Instance ID/Name',
@@ -34,7 +54,7 @@ export const INSTANCE_ID_LABELS = [
   '实例ID',
   '实例ID/名称',
   '实例 ID/名称',
-].map(normalise);
+]);
 
 /**
  * A column header as compared: normalised, without the filter a header may carry in its text
@@ -45,12 +65,10 @@ export function normaliseHeader(text: string): string {
 }
 
 /** Column headers of the status on the Purchased Services list. */
-export const STATUS_LABELS = ['Status', 'State', 'Instance Status', '状态', '实例状态'].map(normalise);
+export const statusLabels = normalisedOnce(['Status', 'State', 'Instance Status', '状态', '实例状态']);
 
 /** Column headers of the product name on the Purchased Services list. */
-export const PRODUCT_LABELS = ['Product', 'Product Name', 'Service', 'Name', '商品', '商品名称', '产品名称', '服务名称'].map(
-  normalise,
-);
+export const productLabels = normalisedOnce(['Product', 'Product Name', 'Service', 'Name', '商品', '商品名称', '产品名称', '服务名称']);
 
 /** A row is Guance's when it names the product or carries its marketplace code. */
 export const GUANCE_NAMES = ['guance', '观测云'];
@@ -72,13 +90,13 @@ export const STATUS_WORDS: ReadonlyArray<readonly ['closed' | 'expired' | 'openi
  * The *Login Directly* (免登) action of a Purchased Services record: the buyer clicking it on a
  * Guance record is the strongest sign of which instance they mean. Compared after normalise().
  */
-export const LOGIN_DIRECTLY_LABELS = ['免登', '免登录', 'Login Directly', 'Log In Directly', 'Log on Directly', 'Direct Login'].map(normalise);
+export const loginDirectlyLabels = normalisedOnce(['免登', '免登录', 'Login Directly', 'Log In Directly', 'Log on Directly', 'Direct Login']);
 
 /** Form labels the fill feature looks for, by which value goes in. Instance first: "Product Instance ID" is not an account. */
-export const FIELD_LABELS = {
-  instanceId: INSTANCE_ID_LABELS,
-  accountId: ACCOUNT_ID_LABELS.filter((l) => l !== 'uid'),
-} as const;
+export const fieldLabels = once(() => ({
+  instanceId: instanceIdLabels(),
+  accountId: accountIdLabels().filter((l) => l !== 'uid'),
+}));
 
 /** `user@<UID>.onaliyun.com`: a RAM user's logon name; the UID is the main account's. */
 export const RAM_LOGON_NAME = /[A-Za-z0-9._-]+@(\d{16})\.onaliyun\.com/;

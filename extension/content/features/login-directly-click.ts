@@ -4,7 +4,7 @@
 // put it first. Only the user's own clicks count: a page script's synthetic click is ignored.
 import { recordAt } from '../detect/collect';
 import { decideRecord } from '../detect/decide';
-import { LOGIN_DIRECTLY_LABELS, normalise } from '../detect/keywords';
+import { loginDirectlyLabels, normalise } from '../detect/keywords';
 import type { ContentFeature } from './types';
 
 const ACTION = 'a, button, [role="button"], [role="link"]';
@@ -14,7 +14,7 @@ export function loginDirectlyControl(target: EventTarget | null): Element | null
   const el = target instanceof Element ? target.closest(ACTION) : null;
   if (!el) return null;
   const text = normalise(el.textContent ?? '');
-  return text.length <= 30 && LOGIN_DIRECTLY_LABELS.includes(text) ? el : null;
+  return text.length <= 30 && loginDirectlyLabels().includes(text) ? el : null;
 }
 
 export const loginDirectlyClick: ContentFeature = {
