@@ -5,8 +5,19 @@ import { apiOriginFromEnv, hostAccess } from './scripts/manifest';
 
 import { ALIYUN_MATCHES, BILLING_CENTER_MATCHES } from './shared/hosts';
 
-// Match patterns are the production ones only (shared/hosts.ts, also imported by the entrypoints).
+// Match patterns are the production ones only (shared/hosts.ts).
 export { ALIYUN_MATCHES, BILLING_CENTER_MATCHES };
+
+/**
+ * The content scripts the manifest declares. They are built as plain scripts (entrypoints/aliyun.ts,
+ * billing-center.ts) and declared here rather than with defineContentScript: WXT's wrapper would
+ * start its own context on every console page (extension/content/context.ts says what that cost).
+ */
+const CONTENT_SCRIPTS = [
+  { matches: ALIYUN_MATCHES, js: ['aliyun.js'], run_at: 'document_idle' },
+  { matches: BILLING_CENTER_MATCHES, js: ['billing-center.js'], run_at: 'document_idle' },
+];
+const CONTENT_SCRIPT_FILES = new Set(CONTENT_SCRIPTS.flatMap((c) => c.js));
 
 // Store builds: `GUANCE_API_ORIGIN=https://activator.example.com npm run zip`. That origin becomes the
 // default API address and the one host permission granted at install (scripts/manifest.ts).
@@ -36,7 +47,7 @@ export default defineConfig({
     // in Chrome's and Firefox's own APIs; extension/lib/messaging.ts evens out the one difference
     // (a listener that answers nothing). Popup, options and background keep the polyfill.
     'vite:build:extendConfig': (entrypoints, config) => {
-      if (!entrypoints.every((e) => e.type === 'content-script')) return;
+      if (!entrypoints.every((e) => e.type === 'content-script' || CONTENT_SCRIPT_FILES.has(`${e.name}.js`))) return;
       const alias = config.resolve?.alias;
       if (Array.isArray(alias)) {
         config.resolve!.alias = alias.filter((a) => a.find !== 'wxt/browser');
@@ -77,6 +88,7 @@ export default defineConfig({
     // background (a popup closes when focus moves), and returns to a redirect URI only this
     // extension can receive; no host access to Alibaba Cloud's OAuth pages is needed for it.
     permissions: ['storage', 'activeTab', 'contextMenus', 'scripting', 'identity'],
+    content_scripts: CONTENT_SCRIPTS,
     // The API's origin, and the Alibaba Cloud pages the content script already runs on (no new
     // warning): the background reads their page globals in the main world with executeScript
     // (background/features/page-globals.ts), so no file of ours is web-accessible to pages.

@@ -2,7 +2,7 @@
 // the background reads them in this frame's main world (background/features/page-globals.ts) and
 // answers here. Nothing the page posts or raises is listened to, so a page cannot forge the most
 // trusted source; the values stay page data (checked by the background, weighed in decide.ts).
-// The SPA moving on may change them: asked again on every location change.
+// The SPA moving on may change them: asked again when a pass finds another address.
 import { send } from '../../lib/messaging';
 import type { ContentEnv, ContentFeature } from './types';
 
@@ -21,8 +21,6 @@ function ask(env: ContentEnv): void {
 export const pageGlobals: ContentFeature = {
   id: 'page-globals',
   on: ['console', 'account-center', 'marketplace-product', 'purchased-services', 'other'],
-  start(env) {
-    env.ctx.addEventListener(window, 'wxt:locationchange', () => ask(env));
-    ask(env);
-  },
+  start: ask,
+  locationChanged: ask,
 };

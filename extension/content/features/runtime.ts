@@ -1,6 +1,6 @@
 // Runs a content script's features: one debounced scan loop (collect → each feature's read →
-// one report to the background when something changed), everything tied to the WXT context.
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+// one report to the background when something changed), everything tied to the content context.
+import type { ContentContext } from '../context';
 import type { InstanceDetection } from '../../../shared/detections';
 import type { Message } from '../../../shared/protocol';
 import { send } from '../../lib/messaging';
@@ -35,7 +35,7 @@ export function withChoices(instances: InstanceDetection[], chosen: ReadonlyMap<
   });
 }
 
-export function runContentFeatures(ctx: ContentScriptContext, all: readonly ContentFeature[]): ContentEnv {
+export function runContentFeatures(ctx: ContentContext, all: readonly ContentFeature[]): ContentEnv {
   let globals: PageGlobals | null = null;
   let timer: number | undefined;
   let lastReport = '';
@@ -47,10 +47,16 @@ export function runContentFeatures(ctx: ContentScriptContext, all: readonly Cont
   let quiet = 0;
   let due = 0;
   let pending: Promise<unknown>[] = [];
+  /** The address the features last saw: the SPA moving on is noticed by the pass (and ends a quiet spell). */
+  let href = location.href;
   const active = () => all.filter((f) => f.on === 'all' || f.on.includes(pageKindOf(location.href)));
 
   async function scan(): Promise<void> {
     due = 0; // the timer has fired: user input must not schedule a second pass beside this one
+    if (location.href !== href && ctx.isValid) {
+      href = location.href;
+      for (const f of active()) f.locationChanged?.(env);
+    }
     if (pending.length) {
       const waiting = pending;
       pending = [];
@@ -100,6 +106,8 @@ export function runContentFeatures(ctx: ContentScriptContext, all: readonly Cont
     pageKind: () => pageKindOf(location.href),
     requestScan() {
       if (timer !== undefined || !ctx.isValid) return;
+      // The SPA moved to another page (its first mutation asks for this pass): no backing off.
+      if (location.href !== href) quiet = 0;
       const wait = Math.max(SCAN_DEBOUNCE_MS * 2 ** quiet, notBefore - performance.now());
       due = performance.now() + wait;
       timer = ctx.setTimeout(() => void scan(), wait);
@@ -136,8 +144,6 @@ export function runContentFeatures(ctx: ContentScriptContext, all: readonly Cont
   for (const type of ['pointerdown', 'keydown'] as const) {
     ctx.addEventListener(window, type, onInput, { capture: true, passive: true });
   }
-  // So does the SPA moving to another page (registered before the features' own listeners).
-  ctx.addEventListener(window, 'wxt:locationchange', () => void (quiet = 0));
   for (const f of all) f.start?.(env);
   // The first pass waits one debounce window too: the page globals (the most trusted source)
   // arrive from the main world a moment after start, and a pass without them would report a

@@ -1,6 +1,6 @@
 // What a content-script feature gets to work with. Each feature is one behaviour in one file;
 // registry.ts lists them and the entrypoints run the list through runContentFeatures().
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import type { ContentContext } from '../context';
 import type { AccountDetection, InstanceDetection, PageKind } from '../../../shared/detections';
 import type { LabelRecord, PageRecords } from '../detect/collect';
 import type { PageGlobals } from '../../../shared/page-globals';
@@ -11,7 +11,7 @@ export interface ScanResult {
 }
 
 export interface ContentEnv {
-  ctx: ContentScriptContext;
+  ctx: ContentContext;
   /** Aborted when the content script is invalidated (extension reloaded or removed). */
   signal: AbortSignal;
   pageKind(): PageKind;
@@ -30,10 +30,15 @@ export interface ContentFeature {
   id: string;
   /** Page kinds the feature runs on. */
   on: readonly PageKind[] | 'all';
-  /** Wires listeners/observers, all tied to env.signal / env.ctx. */
+  /** Wires listeners/observers, all tied to env.signal / env.ctx (content/context.ts). */
   start?(env: ContentEnv): void;
   /** Reads detections from one pass's records (pure: the decide functions). */
   read?(records: PageRecords, now: number): ScanResult;
+  /**
+   * Runs at the start of a pass that finds another address than the last one (the SPA moved on;
+   * its re-render is what asked for the pass), before the pass waits for what is pending.
+   */
+  locationChanged?(env: ContentEnv): void;
   /** Runs at the start of every pass, before the page is read (re-arming an observer). */
   beforeScan?(env: ContentEnv): void;
   /** Runs after every pass (the fill offer). */

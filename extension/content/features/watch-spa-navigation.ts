@@ -1,5 +1,6 @@
 // The consoles are single-page apps: content arrives late, the list pages in place, and the URL
-// changes without a load. A mutation only asks for a pass (debounced in the runtime); then the
+// changes without a load (the re-render that comes with it is what asks for the pass; the pass
+// then sees the new address, runtime.ts). A mutation only asks for a pass (debounced in the runtime); then the
 // observer stands down until that pass starts, so a page that mutates all the time (a polled
 // table) costs one callback per pass, not one per mutation batch, and queues no records at all
 // in between (each would be a wrapper built for this script, inside the page's own task).
@@ -29,7 +30,6 @@ export const watchSpaNavigation: ContentFeature = {
     observers.set(env, o);
     arm(env);
     env.signal.addEventListener('abort', () => o.observer.disconnect(), { once: true });
-    env.ctx.addEventListener(window, 'wxt:locationchange', () => env.requestScan());
   },
   // Re-armed before the page is read: whatever changes after this is caught, nothing before it is lost.
   beforeScan: arm,
