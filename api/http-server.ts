@@ -1,8 +1,9 @@
 // The HTTP listener around the app: limits that keep slow or numerous clients from holding the
 // process (header and request timeouts, a connection cap, keep-alive limits) and a graceful stop.
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { serve } from '@hono/node-server';
+import { GuardedResponse } from './security/http';
 
 export interface HttpLimits {
   /** A client must send its whole request head within this time (slowloris). */
@@ -60,6 +61,8 @@ export function startHttpServer(
       // How often Node checks the two timeouts above; its default (30 s) would let a slow client
       // stay three times longer than the header timeout says.
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+      // Writes the guards' headers with the handler's in one step (security/http.ts).
+      ServerResponse: GuardedResponse as typeof ServerResponse,
     },
   }) as Server;
   server.maxConnections = limits.maxConnections;

@@ -1,7 +1,7 @@
 // The HTTP guard rails every answer of the API passes through: a request id, an access log with
 // secrets masked, security headers, CORS for the extension and configured origins only, a refusal
 // of cross-site writes from web pages, and a 64 KB cap on request bodies.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Hono, type Context, type ExecutionContext, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -66,6 +66,62 @@ const PAGE_HEADERS: ReadonlyArray<[string, string]> = [
   ['X-Permitted-Cross-Domain-Policies', 'none'],
   ['X-XSS-Protection', '0'],
 ];
+
+const OWN_NAMES = new Set(['x-request-id', ...PAGE_HEADERS.map(([k]) => k.toLowerCase())]);
+
+/**
+ * Node's response, with the guards' headers (the request id, the security set) written in the same
+ * step as the handler's: the HTTP server is created with it (http-server.ts), and the guards only
+ * say which headers this answer gets. Setting them one by one on the response before the handler
+ * ran made Node keep a second table of headers and validate each of them twice; they were the
+ * largest part of what the guards cost a small answer (bench/api.bench.ts). A header the handler
+ * set wins over ours, as before.
+ */
+export class GuardedResponse extends ServerResponse {
+  /** This answer's request id and header set, from the guards; written by the first writeHead. */
+  guardId: string | undefined = undefined;
+  guardHeaders: ReadonlyArray<readonly [string, string]> | undefined = undefined;
+
+  override writeHead(
+    statusCode: number,
+    reasonOrHeaders?: string | OutgoingHttpHeaders | OutgoingHttpHeader[],
+    maybeHeaders?: OutgoingHttpHeaders | OutgoingHttpHeader[],
+  ): this {
+    const id = this.guardId;
+    const own = this.guardHeaders;
+    const reason = typeof reasonOrHeaders === 'string' ? reasonOrHeaders : undefined;
+    const given = typeof reasonOrHeaders === 'string' ? maybeHeaders : reasonOrHeaders;
+    if (id === undefined || !own || this.headersSent) return super.writeHead(statusCode, reason, given);
+    this.guardId = undefined;
+    this.guardHeaders = undefined;
+    if (Array.isArray(given) || this.getHeaderNames().length > 0) {
+      // Headers set one by one already (or given as a list): ours join them where not set.
+      const named = new Set(Array.isArray(given) ? given.filter((_, i) => i % 2 === 0).map((k) => String(k).toLowerCase()) : []);
+      for (const k of Object.keys(given && !Array.isArray(given) ? given : {})) named.add(k.toLowerCase());
+      if (!named.has('x-request-id') && !this.hasHeader('x-request-id')) this.setHeader('X-Request-Id', id);
+      for (const [k, v] of own) if (!named.has(k.toLowerCase()) && !this.hasHeader(k)) this.setHeader(k, v);
+      return super.writeHead(statusCode, reason, given);
+    }
+    // The common case: one flat list, ours first, none the handler also gave.
+    let overridden: Set<string> | undefined;
+    if (given) {
+      for (const k in given) {
+        const lower = k.toLowerCase();
+        if (OWN_NAMES.has(lower)) (overridden ??= new Set()).add(lower);
+      }
+    }
+    const flat: OutgoingHttpHeader[] = [];
+    if (!overridden?.has('x-request-id')) flat.push('X-Request-Id', id);
+    for (const [k, v] of own) if (!overridden?.has(k.toLowerCase())) flat.push(k, v);
+    if (given) {
+      for (const k in given) {
+        const v = given[k];
+        if (v !== undefined) flat.push(k, v as OutgoingHttpHeader);
+      }
+    }
+    return super.writeHead(statusCode, reason, flat);
+  }
+}
 
 /** The JSON API: /api/v1/… but its docs page. */
 export function isJsonApiPath(path: string): boolean {
@@ -142,16 +198,21 @@ export function withGuards<A extends { fetch: Fetch }>(app: A, opts: HttpGuardOp
     const pathAndQuery = pathStart < 0 ? '/' : url.slice(pathStart);
     const q = pathAndQuery.indexOf('?');
     const headers = isJsonApiPath(q < 0 ? pathAndQuery : pathAndQuery.slice(0, q)) ? API_HEADERS : PAGE_HEADERS;
-    // Under @hono/node-server the id and the security headers go straight on Node's response: a
-    // header the handler sets still wins (writeHead merges over them), and no Headers object is
-    // built for a dozen values. Elsewhere (app.request in tests) they are added to the answer.
-    if (e.outgoing) {
-      e.outgoing.setHeader('X-Request-Id', id);
-      for (const [k, v] of headers) e.outgoing.setHeader(k, v);
+    // Under the HTTP server the id and the security headers are written with the handler's own
+    // (GuardedResponse); on any other Node response they are set on it now (a header the handler
+    // sets still wins: writeHead merges over them). Elsewhere (app.request in tests) they are added
+    // to the answer. No Headers object is built for a dozen values.
+    const out = e.outgoing;
+    if (out instanceof GuardedResponse) {
+      out.guardId = id;
+      out.guardHeaders = headers;
+    } else if (out) {
+      out.setHeader('X-Request-Id', id);
+      for (const [k, v] of headers) out.setHeader(k, v);
     }
     const finish = (answer: Response): Response => {
       let res = answer;
-      if (!e.outgoing) {
+      if (!out) {
         // Static constructors (Response.redirect, a fetched answer) give immutable headers.
         try {
           res.headers.set('X-Request-Id', id);
@@ -180,19 +241,19 @@ export function withGuards<A extends { fetch: Fetch }>(app: A, opts: HttpGuardOp
       return d === false ? finish(notSaved()) : d.then((ok) => finish(ok ? res : notSaved()));
     };
     const { length, chunked, origin } = routing;
-    let out: Response | Promise<Response>;
+    let answer: Response | Promise<Response>;
     if (origin || chunked || (length === undefined && req.method !== 'GET' && req.method !== 'HEAD')) {
-      out = slow.fetch(req, e);
+      answer = slow.fetch(req, e);
     } else if (length !== undefined && Number(length) > maxSize) {
-      out = tooLarge();
+      answer = tooLarge();
     } else {
       try {
-        out = inner(req, e);
+        answer = inner(req, e);
       } catch (err) {
-        out = Promise.reject(err);
+        answer = Promise.reject(err);
       }
     }
-    return out instanceof Promise ? out.then(settle) : settle(out);
+    return answer instanceof Promise ? answer.then(settle) : settle(answer);
   };
   app.fetch = guarded;
   return app;
