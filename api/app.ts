@@ -203,7 +203,7 @@ export function createApi(deps: AppDeps) {
   // log) around every answer, 404s and refusals included.
   withGuards(app, {
     allowedOrigins: deps.allowedOrigins ?? [], publicUrl, log: deps.accessLog,
-    clientAddressOf: (header, env) => clientAddressOf(header, env, deps.trustProxy ?? 0),
+    clientAddressOf: (forwardedFor, env) => clientAddressOf(forwardedFor, env, deps.trustProxy ?? 0),
     durable: group,
   });
   /** Commits what the open batch holds (a stop, before the database is closed). */

@@ -19,8 +19,8 @@ export interface HttpGuardOptions {
   publicUrl?: string;
   /** Where access-log lines (one JSON object each) go; nothing is logged when absent. */
   log?: (line: string) => void;
-  /** The client's address as the proxy setting decides (TRUST_PROXY), for the access log. */
-  clientAddressOf?: (header: (name: string) => string | undefined, env: GuardedEnv) => string;
+  /** The client's address as the proxy setting decides (TRUST_PROXY), for the access log: from X-Forwarded-For and the socket. */
+  clientAddressOf?: (forwardedFor: string | undefined, env: GuardedEnv) => string;
   maxBodyBytes?: number;
   /** Group commit (db/group-commit.ts): an answer leaves only once the writes it may depend on are committed. */
   durable?: { mark(): number; durableSince(mark: number): boolean | Promise<boolean> };
@@ -187,12 +187,7 @@ export function withGuards<A extends { fetch: Fetch }>(app: A, opts: HttpGuardOp
     const e: GuardedEnv = (env as GuardedEnv | undefined) ?? {};
     e.requestId = id;
     const started = performance.now();
-    const raw = e.incoming?.rawHeaders;
-    const routing = routingHeaders(raw, req);
-    // The client address's header comes from the same pass; any other from @hono/node-server's
-    // headers (a lookup in Node's raw list: Node's own `headers` object is never built whole).
-    const headerOf = (name: string) =>
-      raw && name === 'x-forwarded-for' ? routing.forwardedFor : req.headers.get(name) ?? undefined;
+    const routing = routingHeaders(e.incoming?.rawHeaders, req);
     const url = req.url;
     const pathStart = url.indexOf('/', url.indexOf('//') + 2);
     const pathAndQuery = pathStart < 0 ? '/' : url.slice(pathStart);
@@ -210,36 +205,7 @@ export function withGuards<A extends { fetch: Fetch }>(app: A, opts: HttpGuardOp
       out.setHeader('X-Request-Id', id);
       for (const [k, v] of headers) out.setHeader(k, v);
     }
-    const finish = (answer: Response): Response => {
-      let res = answer;
-      if (!out) {
-        // Static constructors (Response.redirect, a fetched answer) give immutable headers.
-        try {
-          res.headers.set('X-Request-Id', id);
-        } catch {
-          res = new Response(res.body, res);
-          res.headers.set('X-Request-Id', id);
-        }
-        for (const [k, v] of headers) if (!res.headers.has(k)) res.headers.set(k, v);
-      }
-      if (opts.log) {
-        // pino's shape (level 30 = info), so these lines and the server's other logs read alike.
-        // Written out rather than JSON.stringify of an object (one per request): only the URL and
-        // the client address are the client's text, and only they need quoting.
-        const ms = Math.round((performance.now() - started) * 10) / 10;
-        const client = opts.clientAddressOf?.(headerOf, e);
-        opts.log(`{"level":30,"time":${Date.now()},"msg":"request","reqId":"${id}","method":${JSON.stringify(req.method)},` +
-          `"url":${JSON.stringify(redactUrl(pathAndQuery))},"status":${res.status},"ms":${ms}${client === undefined ? '' : `,"client":${JSON.stringify(client)}`}}`);
-      }
-      return res;
-    };
-    const mark = opts.durable?.mark() ?? 0;
-    const settle = (res: Response): Response | Promise<Response> => {
-      const d = opts.durable?.durableSince(mark) ?? true;
-      if (d === true) return finish(res);
-      const notSaved = () => errorAnswer('SERVICE_UNAVAILABLE', 'The change could not be saved; try again');
-      return d === false ? finish(notSaved()) : d.then((ok) => finish(ok ? res : notSaved()));
-    };
+    const g = new GuardedRequest(opts, id, req, e, started, pathAndQuery, headers, routing.forwardedFor, opts.durable?.mark() ?? 0);
     const { length, chunked, origin } = routing;
     let answer: Response | Promise<Response>;
     if (origin || chunked || (length === undefined && req.method !== 'GET' && req.method !== 'HEAD')) {
@@ -253,10 +219,65 @@ export function withGuards<A extends { fetch: Fetch }>(app: A, opts: HttpGuardOp
         answer = Promise.reject(err);
       }
     }
-    return answer instanceof Promise ? answer.then(settle) : settle(answer);
+    return answer instanceof Promise ? answer.then((res) => g.settle(res)) : g.settle(answer);
   };
   app.fetch = guarded;
   return app;
+}
+
+const notSaved = () => errorAnswer('SERVICE_UNAVAILABLE', 'The change could not be saved; try again');
+
+/**
+ * One request on its way through the guards: what its answer and its access line need. A class,
+ * not closures made per request: the server runs under tsx, whose esbuild keeps function names by
+ * wrapping every named closure in a call that defines its name, once per request each.
+ */
+class GuardedRequest {
+  constructor(
+    private readonly opts: HttpGuardOptions,
+    private readonly id: string,
+    private readonly req: Request,
+    private readonly env: GuardedEnv,
+    private readonly started: number,
+    private readonly pathAndQuery: string,
+    private readonly headers: ReadonlyArray<readonly [string, string]>,
+    private readonly forwardedFor: string | undefined,
+    /** Group commit: where this request started (HttpGuardOptions.durable). */
+    private readonly mark: number,
+  ) {}
+
+  /** The answer, once the writes it may depend on are durable; a 503 when they could not be saved. */
+  settle(res: Response): Response | Promise<Response> {
+    const d = this.opts.durable?.durableSince(this.mark) ?? true;
+    if (d === true) return this.finish(res);
+    return d === false ? this.finish(notSaved()) : d.then((ok) => this.finish(ok ? res : notSaved()));
+  }
+
+  private finish(answer: Response): Response {
+    const { id, opts } = this;
+    let res = answer;
+    if (!this.env.outgoing) {
+      // Static constructors (Response.redirect, a fetched answer) give immutable headers.
+      try {
+        res.headers.set('X-Request-Id', id);
+      } catch {
+        res = new Response(res.body, res);
+        res.headers.set('X-Request-Id', id);
+      }
+      for (const [k, v] of this.headers) if (!res.headers.has(k)) res.headers.set(k, v);
+    }
+    if (opts.log) {
+      // pino's shape (level 30 = info), so these lines and the server's other logs read alike.
+      // Written out rather than JSON.stringify of an object (one per request): only the URL and
+      // the client address are the client's text, and only they need quoting (a method is an
+      // HTTP token: letters, digits and a few marks, never a quote or a backslash).
+      const ms = Math.round((performance.now() - this.started) * 10) / 10;
+      const client = opts.clientAddressOf?.(this.forwardedFor, this.env);
+      opts.log(`{"level":30,"time":${Date.now()},"msg":"request","reqId":"${id}","method":"${this.req.method}",` +
+        `"url":${JSON.stringify(redactUrl(this.pathAndQuery))},"status":${res.status},"ms":${ms}${client === undefined ? '' : `,"client":${JSON.stringify(client)}`}}`);
+    }
+    return res;
+  }
 }
 
 /**
@@ -323,14 +344,14 @@ function bodyLimitFromHeaders(maxSize: number): MiddlewareHandler {
  * right (entries further left are whatever the client chose to send).
  */
 export function clientAddress(c: Context, trustedProxies = 0): string {
-  return clientAddressOf((name) => c.req.header(name), c.env as GuardedEnv | undefined, trustedProxies);
+  return clientAddressOf(c.req.header('X-Forwarded-For'), c.env as GuardedEnv | undefined, trustedProxies);
 }
 
-/** The same from a header reader and @hono/node-server's env (the guards have no Context). */
-export function clientAddressOf(header: (name: string) => string | undefined, env: GuardedEnv | undefined, trustedProxies = 0): string {
+/** The same from the X-Forwarded-For header and @hono/node-server's env (the guards have no Context). */
+export function clientAddressOf(forwardedFor: string | undefined, env: GuardedEnv | undefined, trustedProxies = 0): string {
   const direct = env?.incoming?.socket?.remoteAddress ?? 'unknown';
-  if (trustedProxies <= 0) return direct;
-  const chain = (header('x-forwarded-for') ?? '')
+  if (trustedProxies <= 0 || !forwardedFor) return direct;
+  const chain = forwardedFor
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
