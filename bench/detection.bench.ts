@@ -61,9 +61,13 @@ function stats(samples: number[]) {
 
 function sizes(): void {
   const dir = join(ROOT, '.output/chrome-mv3');
+  // What the manifest injects into pages, and the scripts WXT builds for run-time registration.
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { content_scripts?: { js?: string[] }[] };
   const files = [
-    ...readdirSync(join(dir, 'content-scripts')).map((f) => join('content-scripts', f)),
-    'page-globals.js',
+    ...new Set([
+      ...(manifest.content_scripts ?? []).flatMap((c) => c.js ?? []),
+      ...readdirSync(join(dir, 'content-scripts')).map((f) => join('content-scripts', f)),
+    ]),
   ].filter((f) => f.endsWith('.js'));
   for (const f of files) {
     const path = join(dir, f);
