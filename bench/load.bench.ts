@@ -41,11 +41,16 @@ function seed(file: string) {
     r.accounts.insertGuance({ id: 'ga_bench', username: 'bench_owner', email: 'owner@bench.test', passwordHash: 'x', phone: null }, now);
     r.accounts.insertLink(account, billing.id, now);
     for (let i = 0; i < POOL; i++) {
-      // An activation that bound the Billing Center account and waits for a workspace, and a
-      // workspace of that account no cloud account pays for yet.
+      // An activation of its own purchase (its own cloud account and instance: a purchase that is
+      // activated refuses every other activation of it) that bound the Billing Center account and
+      // waits for a workspace, and a workspace of that account no cloud account pays for yet.
       const token = newToken();
       const id = newId('act');
-      r.activations.insert({ id, tokenHash: sha256(token), accountId: account, instanceId: '900000000', site: 'cn1', expiresAt: now + 86_400_000 }, now);
+      const cloud = `83${String(i).padStart(14, '0')}`;
+      const instanceId = String(930_000_000 + i);
+      r.instances.insert({ id: instanceId, accountId: cloud, orderId: null, productCode: 'cmgj00053362', skuId: 'payg', trial: false, template: null, expiredOn: null }, now);
+      r.accounts.insertLink(cloud, billing.id, now);
+      r.activations.insert({ id, tokenHash: sha256(token), accountId: cloud, instanceId, site: 'cn1', expiresAt: now + 86_400_000 }, now);
       r.activations.advance(id, 'needs-billing-account', 'needs-workspace', { billingAccountId: billing.id }, now);
       const ws = { id: newId('ws'), name: `bench ${i}`, site: 'cn1' as const, language: 'en' as const, billingAccountId: billing.id };
       r.workspaces.insert(ws, 'ga_bench', now);
