@@ -7,7 +7,7 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { AccountDetection, DetectionSnapshot, InstanceDetection } from '../../shared/detections';
 import type { Message } from '../../shared/protocol';
-import { METHOD_RANK } from '../content/detect/decide';
+import { METHOD_RANK } from '../../shared/method-rank';
 import type { DetectionsHub, TabState } from './features/types';
 import type { Router } from './router';
 

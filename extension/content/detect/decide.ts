@@ -23,13 +23,6 @@ import {
 
 const isAccountId = (v: string | null | undefined): v is string => !!v && /^\d{16}$/.test(v);
 
-/** Lower is more trusted (issue 3: globals > labels > RAM logon name > cookie). */
-export const METHOD_RANK: Record<AccountIdMethod, number> = {
-  'page-global': 0,
-  'page-label': 1,
-  'ram-logon-name': 2,
-  cookie: 3,
-};
 
 interface Candidate {
   accountId: string;
