@@ -128,4 +128,20 @@ describe('table size', () => {
     for (let i = 0; i < rule.limit; i++) rl.consume({ bucket: 'activationStartsPerClient', key: 'attacker' });
     expect(rl.consume({ bucket: 'activationStartsPerClient', key: 'attacker' }).ok).toBe(false);
   });
+
+  it('stays bounded when two processes flood the same file (each sees the other\'s rows when it counts)', () => {
+    const { db, clock } = setup();
+    const a = new RateLimiter(db, clock.now, { maxRowsPerTable: 1000 });
+    const b = new RateLimiter(db, clock.now, { maxRowsPerTable: 1000 });
+    const rows = () => db.prepare('SELECT count(*) FROM rate_limit_hits').pluck().get() as number;
+    let most = 0;
+    for (let i = 0; i < 10_000; i++) {
+      a.consume({ bucket: 'activationStartsPerClient', key: `a${i}` });
+      b.consume({ bucket: 'activationStartsPerClient', key: `b${i}` });
+      most = Math.max(most, rows());
+    }
+    // Each process bounds the rows it adds and sees the other's when it counts: at most a cap each.
+    expect(most).toBeLessThanOrEqual(2 * 1000 + 2);
+    expect(rows()).toBeGreaterThan(800);
+  });
 });
