@@ -169,8 +169,17 @@ describe('http guards behind the real HTTP server (GuardedResponse)', () => {
         out.setHeader('Cache-Control', 'private');
         return c.json({ ok: true }, 200);
       });
+      a.get('/page', (c) => {
+        (c.env as GuardedEnv).outgoing!.setHeader('Connection', 'close');
+        return c.html('<p>hi</p>', 200, { 'Content-Security-Policy': "default-src 'self'" });
+      });
     });
     try {
+      const page = await s.get('/page');
+      expect(named(page.lines, 'connection')).toEqual(['connection: close']);
+      expect(named(page.lines, 'content-security-policy')).toEqual(["content-security-policy: default-src 'self'"]);
+      expect(named(page.lines, 'referrer-policy')).toEqual(['referrer-policy: no-referrer']);
+      expect(named(page.lines, 'x-request-id')).toHaveLength(1);
       const r = await s.get('/api/v1/json');
       expect(r.body).toBe('{"ok":true}');
       expect(named(r.lines, 'connection')).toEqual(['connection: close']);

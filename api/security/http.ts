@@ -95,11 +95,10 @@ export class GuardedResponse extends ServerResponse {
     this.guardId = undefined;
     this.guardHeaders = undefined;
     if (Array.isArray(given) || this.getHeaderNames().length > 0) {
-      // Headers set one by one already (or given as a list): ours join them where not set.
-      const named = new Set(Array.isArray(given) ? given.filter((_, i) => i % 2 === 0).map((k) => String(k).toLowerCase()) : []);
-      for (const k of Object.keys(given && !Array.isArray(given) ? given : {})) named.add(k.toLowerCase());
-      if (!named.has('x-request-id') && !this.hasHeader('x-request-id')) this.setHeader('X-Request-Id', id);
-      for (const [k, v] of own) if (!named.has(k.toLowerCase()) && !this.hasHeader(k)) this.setHeader(k, v);
+      // Headers set one by one already (or given as a list): ours join those not set, and Node's
+      // writeHead then sets the given ones over them.
+      if (!this.hasHeader('X-Request-Id')) this.setHeader('X-Request-Id', id);
+      for (const [k, v] of own) if (!this.hasHeader(k)) this.setHeader(k, v);
       return super.writeHead(statusCode, reason, given);
     }
     // The common case: one flat list, ours first, none the handler also gave.
