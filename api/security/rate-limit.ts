@@ -161,11 +161,8 @@ export class RateLimiter {
    */
   private bound(): void {
     const cap = this.config.maxRowsPerTable;
-    if (++this.writes % RECOUNT_EVERY === 0) {
-      this.hitRows = this.countHits.get() as number;
-      this.failureRows = this.countFailures.get() as number;
-    }
-    if (this.hitRows <= cap && this.failureRows <= cap) return;
+    const recount = ++this.writes % RECOUNT_EVERY === 0;
+    if (!recount && this.hitRows <= cap && this.failureRows <= cap) return;
     this.hitRows = this.countHits.get() as number;
     this.failureRows = this.countFailures.get() as number;
     if (this.hitRows <= cap && this.failureRows <= cap) return;
