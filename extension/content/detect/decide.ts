@@ -23,7 +23,6 @@ import {
 
 const isAccountId = (v: string | null | undefined): v is string => !!v && /^\d{16}$/.test(v);
 
-
 interface Candidate {
   accountId: string;
   method: AccountIdMethod;

@@ -1,6 +1,6 @@
 // The consoles are single-page apps: content arrives late, the list pages in place, and the URL
-// changes without a load (the re-render that comes with it is what asks for the pass; the pass
-// then sees the new address, runtime.ts). A mutation only asks for a pass (debounced in the runtime); then the
+// changes without a load (the re-render that comes with it is what asks for the pass, which then
+// sees the new address: runtime.ts). A mutation only asks for a pass (debounced in the runtime); then the
 // observer stands down until that pass starts, so a page that mutates all the time (a polled
 // table) costs one callback per pass, not one per mutation batch, and queues no records at all
 // in between (each would be a wrapper built for this script, inside the page's own task).
