@@ -92,8 +92,21 @@ function buyer(page: Page, tally: Tally) {
     await atStep('bind-billing-account');
     await fill('username', username);
     await sendCode(email);
+    // Every state the wizard shows from here on: the workspace step must never look idle while its
+    // list is still to load (a click then would land on a button about to be disabled).
+    await page.evaluate(() => {
+      const w = document.querySelector('.wizard')!;
+      const seen: string[] = [];
+      (window as unknown as { seenStates: string[] }).seenStates = seen;
+      new MutationObserver(() => seen.push(`${w.getAttribute('data-status')}|${w.getAttribute('data-pending')}|${w.querySelector('.workspaces[aria-busy]') ? 'loading' : ''}`))
+        .observe(w, { attributes: true, childList: true, subtree: true });
+    });
     await press('bind');
     await atStep('workspace-choose');
+    await page.waitForSelector('.workspaces:not([aria-busy])');
+    const seen = await page.evaluate(() => (window as unknown as { seenStates: string[] }).seenStates);
+    expect(seen).toContain('workspace-choose|list-workspaces|loading');
+    expect(seen).not.toContain('workspace-choose||loading');
   };
   return { atStep, click, press, fill, sendCode, loginDirectly, openLogin, bindBilling };
 }

@@ -145,8 +145,10 @@ export function Wizard({ env, lang, snapshot = null }: { env: WizardEnv; lang: s
   }
   const a = state.activation;
   const inFlow = state.status !== 'ids' && state.status !== 'done';
+  // A call the state asks for starts in an effect, a frame after the step shows: the step is busy
+  // from its first frame, not idle for one frame and then busy (its buttons turn disabled under a click).
   return (
-    <div class="wizard" ref={root} data-status={state.status} data-pending={state.pending ?? ''} data-offer={state.offer ? 'yes' : ''}>
+    <div class="wizard" ref={root} data-status={state.status} data-pending={state.pending ?? auto ?? ''} data-offer={state.offer ? 'yes' : ''}>
       <Progress status={state.status} />
       {state.offer ? (
         <Offer current={a} offer={state.offer} onChoose={(accept) => void fx.takeOffer(accept)} />
