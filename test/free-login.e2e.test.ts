@@ -4,11 +4,9 @@
 // the token leaves the address bar; the popup opens on that activation, past step 1.
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { formatBeijingTime } from '../api/marketplace/free-login';
-import { signSpiParams } from '../api/marketplace/signature';
 import { startApiServer, type ApiProcess } from './support/api-server';
 import { heldActivation, launchWithExtension, openExtensionPage, setApiAddress, type ExtensionBrowser, type HeldActivation } from './support/browser';
-import { createInstance } from './support/marketplace';
+import { createInstance, freeLoginUrl } from './support/marketplace';
 
 /** The extension's `chrome` global, as seen inside the service worker we evaluate in. */
 declare const chrome: {
@@ -23,8 +21,7 @@ const INSTANCE_2 = '820002';
 let api: ApiProcess;
 let eb: ExtensionBrowser;
 
-const verifyUrl = (instanceId: string) =>
-  `${api.url}/marketplace/aliyun?${new URLSearchParams(signSpiParams({ action: 'verify', instanceId, timeStamp: formatBeijingTime(Date.now()) }, SPI_KEY))}`;
+const verifyUrl = (instanceId: string) => freeLoginUrl(api.url, SPI_KEY, instanceId);
 
 beforeAll(async () => {
   api = await startApiServer({ env: { ALIYUN_SPI_KEY: SPI_KEY } });

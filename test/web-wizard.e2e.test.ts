@@ -5,12 +5,10 @@
 // counted on each path (test/support/interaction-counts.ts; printed by `npm run bench`).
 import type { Browser, HTTPResponse, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { formatBeijingTime } from '../api/marketplace/free-login';
-import { signSpiParams } from '../api/marketplace/signature';
 import { startApiServer, type ApiProcess } from './support/api-server';
 import { launchPlain } from './support/browser';
 import { Tally } from './support/interaction-counts';
-import { createInstance, spiCall } from './support/marketplace';
+import { createInstance, freeLoginUrl, spiCall } from './support/marketplace';
 import { startSmtp, type SmtpSink } from './support/smtp';
 
 const SPI_KEY = 'e2e-spi-key-web-wizard-0123456789';
@@ -25,8 +23,7 @@ let api: ApiProcess;
 let browser: Browser;
 const problems: string[] = [];
 
-const verifyUrl = (instanceId: string) =>
-  `${api.url}/marketplace/aliyun?${new URLSearchParams(signSpiParams({ action: 'verify', instanceId, timeStamp: formatBeijingTime(Date.now()) }, SPI_KEY))}`;
+const verifyUrl = (instanceId: string) => freeLoginUrl(api.url, SPI_KEY, instanceId);
 
 /** A tab in which the Guance login pages answer (no internet here): reaching one ends a path. */
 async function newTab(): Promise<Page> {
